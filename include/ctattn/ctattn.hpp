@@ -1,0 +1,14 @@
+// ctattn/ctattn.hpp - the whole library: #include <ctattn/ctattn.hpp>.
+//
+// ctattn computes transformer attention for fixed sizes, in constant expressions and at run
+// time, with the same bits in both. Layout as in "Understanding Deep Learning": tokens are the
+// columns of X (D x N), Q = beta_q 1^T + Omega_q X, A = softmax_cols(K^T Q), X' = V A.
+#ifndef CTATTN_CTATTN_HPP
+#define CTATTN_CTATTN_HPP
+
+#include <ctattn/attention.hpp>
+#include <ctattn/math.hpp>
+#include <ctattn/matrix.hpp>
+#include <ctattn/softmax.hpp>
+
+#endif  // CTATTN_CTATTN_HPP

@@ -1,0 +1,278 @@
+// ctattn/math.hpp - constexpr exp and sqrt for float and double, identical at compile time and
+// at run time.
+//
+// Everything is plain IEEE-754 arithmetic (each operation rounded to nearest, no FMA) and
+// integer bit manipulation through std::bit_cast, so GCC and Clang evaluate it in constant
+// expressions and every conforming target (x86-64, Cortex-M with or without an FPU) computes
+// the same bits at run time. No <cmath>, no compiler builtins.
+#ifndef CTATTN_MATH_HPP
+#define CTATTN_MATH_HPP
+
+#include <array>
+#include <bit>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+
+#include <ctattn/detail/fp.hpp>
+
+CTATTN_DETAIL_FP_STRICT_BEGIN
+
+namespace ctattn {
+
+//! float or double: the types ctattn's floating-point math is defined for.
+template <class T>
+concept IeeeFloat = std::same_as<T, float> || std::same_as<T, double>;
+
+namespace detail {
+
+template <class F>
+struct ieee;
+template <>
+struct ieee<double> {
+  using bits = std::uint64_t;
+  using sbits = std::int64_t;
+  static constexpr int mant = 52;
+  static constexpr int bias = 1023;
+};
+template <>
+struct ieee<float> {
+  using bits = std::uint32_t;
+  using sbits = std::int32_t;
+  static constexpr int mant = 23;
+  static constexpr int bias = 127;
+};
+
+// Range reduction and reconstruction constants (fdlibm / musl e_exp.c and e_expf.c).
+template <class F>
+struct exp_consts;
+template <>
+struct exp_consts<double> {
+  static constexpr double ln2_hi = 6.93147180369123816490e-01;  // 0x3fe62e42fee00000
+  static constexpr double ln2_lo = 1.90821492927058770002e-10;  // 0x3dea39ef35793c76
+  static constexpr double inv_ln2 = 1.44269504088896338700e+00;
+  static constexpr double shifter = 0x1.8p52;  // x + shifter - shifter rounds x to an integer
+  // exp(x) overflows above `overflow` and rounds to +0 below `underflow`.
+  static constexpr double overflow = 7.09782712893383973096e+02;
+  static constexpr double underflow = -7.45133219101941108420e+02;
+  // Remez polynomial for R(r^2) = r (e^r + 1) / (e^r - 1) on |r| <= ln2/2, |error| < 2^-59.
+  static constexpr double p1 = 1.66666666666666019037e-01;
+  static constexpr double p2 = -2.77777777770155933842e-03;
+  static constexpr double p3 = 6.61375632143793436117e-05;
+  static constexpr double p4 = -1.65339022054652515390e-06;
+  static constexpr double p5 = 4.13813679705723846039e-08;
+};
+template <>
+struct exp_consts<float> {
+  static constexpr float ln2_hi = 6.9314575195e-1f;  // 0x3f317200
+  static constexpr float ln2_lo = 1.4286067653e-6f;  // 0x35bfbe8e
+  static constexpr float inv_ln2 = 1.4426950216e+0f;
+  static constexpr float shifter = 0x1.8p23f;
+  static constexpr float overflow = 0x1.62e42ep+6f;    // 88.7228317..., largest x with finite exp
+  static constexpr float underflow = -0x1.9fe368p+6f;  // -103.972076..., smallest x with exp > 0
+  // |r (e^r + 1) / (e^r - 1) - (2 + p1 r^2 + p2 r^4)| < 2^-27.74 on |r| <= 0.34568
+  static constexpr float p1 = 1.6666625440e-1f;
+  static constexpr float p2 = -2.7667332906e-3f;
+};
+
+// 2^k for k in [min normal exponent, max exponent], built from its bits.
+template <IeeeFloat F>
+constexpr F exp2i(typename ieee<F>::sbits k) noexcept {
+  using bits = typename ieee<F>::bits;
+  return std::bit_cast<F>(static_cast<bits>(static_cast<bits>(k + ieee<F>::bias) << ieee<F>::mant));
+}
+
+template <IeeeFloat F>
+constexpr F scale_by_2k(F y, typename ieee<F>::sbits k) noexcept {
+  // y is in [0.7, 1.5). k is in [-1075, 1024] (double) / [-150, 128] (float): split it so both
+  // factors are normal; y * 2^k1 is exact, the second product rounds once (also to subnormal).
+  const typename ieee<F>::sbits k1 = k / 2;
+  const typename ieee<F>::sbits k2 = k - k1;
+  const F t = y * exp2i<F>(k1);
+  return t * exp2i<F>(k2);
+}
+
+// Shared range reduction: x (finite, within [underflow, overflow]) = k ln2 + r, with r carried
+// as hi - lo for the extra bits of ln2.
+template <IeeeFloat F>
+struct reduction {
+  typename ieee<F>::sbits k;
+  F hi;
+  F lo;
+};
+
+template <IeeeFloat F>
+constexpr reduction<F> reduce(F x) noexcept {
+  using C = exp_consts<F>;
+  using sbits = typename ieee<F>::sbits;
+  const F xs = x * C::inv_ln2;
+  const F t = xs + C::shifter;  // t = shifter + k exactly; k = round-to-nearest(x / ln2)
+  const F kf = t - C::shifter;
+  const sbits k = std::bit_cast<sbits>(t) - std::bit_cast<sbits>(C::shifter);
+  const F khi = kf * C::ln2_hi;  // exact: ln2_hi has trailing zero bits
+  const F hi = x - khi;
+  const F lo = kf * C::ln2_lo;
+  return {k, hi, lo};
+}
+
+// fdlibm's exp kernel on a clamped, finite argument: < 1 ulp.
+template <IeeeFloat F>
+constexpr F exp_kernel(F x) noexcept {
+  using C = exp_consts<F>;
+  const reduction<F> red = reduce(x);
+  const F r = red.hi - red.lo;
+  const F rr = r * r;
+  F poly{};
+  if constexpr (std::is_same_v<F, double>) {
+    poly = C::p4 + rr * C::p5;
+    poly = C::p3 + rr * poly;
+    poly = C::p2 + rr * poly;
+    poly = C::p1 + rr * poly;
+  } else {
+    poly = C::p1 + rr * C::p2;
+  }
+  const F c = r - rr * poly;
+  const F q = (r * c) / (F(2) - c);
+  const F y = F(1) + ((q - red.lo) + red.hi);
+  return scale_by_2k(y, red.k);
+}
+
+// 1/n! for n = 0..Deg, each rounded once from the exact factorial (exact up to 13! in double).
+template <IeeeFloat F, std::size_t Deg>
+inline constexpr std::array<F, Deg + 1> inv_factorials = [] {
+  std::array<F, Deg + 1> c{};
+  F factorial = F(1);
+  c[0] = F(1);
+  for (std::size_t n = 1; n <= Deg; ++n) {
+    factorial = factorial * static_cast<F>(n);
+    c[n] = F(1) / factorial;
+  }
+  return c;
+}();
+
+// exp_fast's kernel: the same reduction, then the degree-Deg Taylor polynomial of e^r by
+// Horner's rule (multiplies and adds only, no division).
+template <IeeeFloat F, std::size_t Deg>
+constexpr F exp_fast_kernel(F x) noexcept {
+  constexpr const auto& c = inv_factorials<F, Deg>;
+  const reduction<F> red = reduce(x);
+  const F r = red.hi - red.lo;
+  F p = c[Deg];
+  for (std::size_t n = Deg; n-- > 0;) p = c[n] + r * p;
+  return scale_by_2k(p, red.k);
+}
+
+// Special values first, then the kernel on a clamped argument, so that constant evaluation
+// never performs an operation that overflows or produces a NaN (both compilers reject those).
+template <IeeeFloat F, class Kernel>
+constexpr F exp_with(F x, Kernel kernel) noexcept {
+  using C = exp_consts<F>;
+  if (x != x) return x;                                              // NaN propagates
+  if (x > C::overflow) return std::numeric_limits<F>::infinity();    // also +inf
+  if (x < C::underflow) return F(0);                                 // also -inf
+  return kernel(x);
+}
+
+}  // namespace detail
+
+//! exp(x) for float and double: max error < 1 ulp over the whole domain (measured against
+//! MPFR by tests/runtime/exp_accuracy.cpp; see README for the figures).
+//! exp(NaN) = NaN, exp(+inf) = +inf, exp(-inf) = +0; overflow gives +inf, and results below the
+//! smallest normal number go through the subnormals to +0, rounded once.
+//! Method (fdlibm): x = k ln2 + r, |r| <= ln2/2; e^r = 1 + r + r c / (2 - c) with a degree-5
+//! Remez polynomial in r^2 (degree 2 for float); the result is scaled by 2^k.
+//! Other scalar types (ctattn's fixed-point types) plug in by providing `exp_of(x)`, found by
+//! argument-dependent lookup.
+struct exp_fn {
+  template <IeeeFloat F>
+  [[nodiscard]] constexpr F operator()(F x) const noexcept {
+    return detail::exp_with(x, [](F v) { return detail::exp_kernel(v); });
+  }
+  template <class T>
+    requires(!IeeeFloat<T>) && requires(const T& x) {
+      { exp_of(x) } -> std::same_as<T>;
+    }
+  [[nodiscard]] constexpr T operator()(const T& x) const noexcept {
+    return exp_of(x);
+  }
+};
+inline constexpr exp_fn exp{};
+
+//! A faster exp for softmax: the same range reduction and special values as ctattn::exp, then
+//! a Taylor polynomial of e^r without the division (degree 7 for double, 5 for float).
+//! Relative error bound (measured by tests/runtime/exp_accuracy.cpp): see README.
+struct exp_fast_fn {
+  template <IeeeFloat F>
+  [[nodiscard]] constexpr F operator()(F x) const noexcept {
+    constexpr std::size_t degree = std::is_same_v<F, double> ? 7 : 5;
+    return detail::exp_with(x, [](F v) { return detail::exp_fast_kernel<F, degree>(v); });
+  }
+};
+inline constexpr exp_fast_fn exp_fast{};
+
+namespace detail {
+// Correctly rounded square root by the digit-by-digit (restoring) method on the significand.
+template <IeeeFloat F>
+constexpr F sqrt_cr(F x) noexcept {
+  using bits = typename ieee<F>::bits;
+  constexpr int mant = ieee<F>::mant;
+  constexpr bits hidden = bits(1) << mant;
+  if (x != x || x == F(0) || x == std::numeric_limits<F>::infinity()) return x;  // NaN, +-0, +inf
+  if (x < F(0)) return std::numeric_limits<F>::quiet_NaN();
+  const bits b = std::bit_cast<bits>(x);
+  int e = static_cast<int>(b >> mant);
+  bits m = b & (hidden - 1);
+  if (e == 0) {  // subnormal: normalise
+    e = 1;
+    while ((m & hidden) == 0) {
+      m <<= 1;
+      --e;
+    }
+  } else {
+    m |= hidden;
+  }
+  // x = m * 2^ue with m in [2^mant, 2^(mant+1)). Make ue - mant even (m then < 2^(mant+2)).
+  int ue = e - ieee<F>::bias - mant;
+  if (((ue - mant) & 1) != 0) {
+    m <<= 1;
+    --ue;
+  }
+  // M = m * 2^(mant+2) in [2^(2 mant+2), 2^(2 mant+4)); q = floor(sqrt(M)) has mant+2 bits:
+  // the result's mant+1 bits and one rounding bit (a tie is impossible for a square root).
+  bits q = 0;
+  bits rem = 0;
+  for (int i = mant + 1; i >= 0; --i) {
+    const int j = 2 * i - (mant + 2);  // bit 2i of M is bit j of m
+    const bits two = j >= 0 ? (m >> j) & 3u : 0u;
+    rem = (rem << 2) | two;
+    const bits trial = (q << 2) | 1u;
+    q <<= 1;
+    if (rem >= trial) {
+      rem -= trial;
+      q |= 1u;
+    }
+  }
+  const bits r = (q >> 1) + (q & 1u);  // round to nearest; r in [2^mant, 2^(mant+1)]
+  const int half_e = (ue - mant - 2) / 2 + 1;   // result = r * 2^half_e
+  const bits biased = static_cast<bits>(half_e + mant + ieee<F>::bias);
+  return std::bit_cast<F>(static_cast<bits>((biased << mant) + (r - hidden)));
+}
+}  // namespace detail
+
+//! Correctly rounded sqrt(x) for float and double (IEEE-754 semantics: sqrt(-0) = -0,
+//! sqrt(x < 0) = NaN, sqrt(+inf) = +inf), identical to a hardware square root.
+struct sqrt_fn {
+  template <IeeeFloat F>
+  [[nodiscard]] constexpr F operator()(F x) const noexcept {
+    return detail::sqrt_cr(x);
+  }
+};
+inline constexpr sqrt_fn sqrt{};
+
+}  // namespace ctattn
+
+CTATTN_DETAIL_FP_STRICT_END
+
+#endif  // CTATTN_MATH_HPP

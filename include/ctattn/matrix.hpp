@@ -1,0 +1,435 @@
+// ctattn/matrix.hpp - a fixed-size, row-major, fully constexpr matrix.
+//
+// The book's layout: a matrix<T, D, N> of inputs holds one token per column; a column vector is
+// vector<T, N> = matrix<T, N, 1>. Everything here is an aggregate operation on a flat C array,
+// usable in constant expressions and free of heap, exceptions and RTTI.
+//
+// One evaluation order: every product accumulates from T{} over the inner index in ascending
+// order, one rounding per multiply and per add. The kernels write the inner loops as fold
+// expressions over index packs: at run time they unroll into straight-line code the compiler
+// vectorises, and in constant evaluation a whole fold is one step of the compiler's budget
+// (Clang's -fconstexpr-steps counts statements, not operations).
+#ifndef CTATTN_MATRIX_HPP
+#define CTATTN_MATRIX_HPP
+
+#include <array>
+#include <concepts>
+#include <cstddef>
+#include <limits>
+#include <type_traits>
+#include <utility>
+
+#include <ctattn/detail/fp.hpp>
+
+CTATTN_DETAIL_FP_STRICT_BEGIN
+
+namespace ctattn {
+
+//! A `Rows` x `Cols` matrix of `T`, stored row-major in the public array `elems`.
+//! Aggregate: `matrix<double, 2, 3>{1, 2, 3, 4, 5, 6}` fills it row by row; `{}` zero-fills it.
+template <class T, std::size_t Rows, std::size_t Cols>
+struct matrix {
+  static_assert(Rows >= 1 && Cols >= 1, "ctattn::matrix: Rows and Cols must both be at least 1");
+  static_assert(!std::is_reference_v<T> && !std::is_const_v<T>,
+                "ctattn::matrix: T must be a non-const object type");
+
+  using value_type = T;
+  static constexpr std::size_t rows = Rows;
+  static constexpr std::size_t cols = Cols;
+  static constexpr std::size_t count = Rows * Cols;  //!< number of elements
+
+  T elems[Rows * Cols];  //!< row-major storage; public so that the type stays an aggregate
+
+  //! Element (r, c). Precondition: r < rows and c < cols (a compile error in constant evaluation).
+  [[nodiscard]] constexpr T& operator()(std::size_t r, std::size_t c) noexcept {
+    return elems[r * Cols + c];
+  }
+  [[nodiscard]] constexpr const T& operator()(std::size_t r, std::size_t c) const noexcept {
+    return elems[r * Cols + c];
+  }
+  //! Element i of the flat row-major storage (for vectors: the i-th coordinate).
+  [[nodiscard]] constexpr T& operator[](std::size_t i) noexcept { return elems[i]; }
+  [[nodiscard]] constexpr const T& operator[](std::size_t i) const noexcept { return elems[i]; }
+
+  [[nodiscard]] constexpr T* data() noexcept { return elems; }
+  [[nodiscard]] constexpr const T* data() const noexcept { return elems; }
+  [[nodiscard]] constexpr T* begin() noexcept { return elems; }
+  [[nodiscard]] constexpr T* end() noexcept { return elems + count; }
+  [[nodiscard]] constexpr const T* begin() const noexcept { return elems; }
+  [[nodiscard]] constexpr const T* end() const noexcept { return elems + count; }
+
+  //! Element-wise equality (IEEE semantics for floating point: NaN != NaN, -0 == +0).
+  friend constexpr bool operator==(const matrix&, const matrix&) = default;
+};
+
+//! A column vector, as in the book: `vector<T, N>` is `matrix<T, N, 1>`.
+template <class T, std::size_t N>
+using vector = matrix<T, N, 1>;
+
+//! A row vector `matrix<T, 1, N>`.
+template <class T, std::size_t N>
+using row_vector = matrix<T, 1, N>;
+
+//! True for every ctattn::matrix type.
+template <class M>
+inline constexpr bool is_matrix_v = false;
+template <class T, std::size_t R, std::size_t C>
+inline constexpr bool is_matrix_v<matrix<T, R, C>> = true;
+
+//! Element types the arithmetic accepts: +, -, *, / closed over T, constructible from an int,
+//! ordered, and not bool. Floating point and ctattn's fixed-point types model it.
+template <class T>
+concept Scalar = !std::same_as<std::remove_cv_t<T>, bool> && std::regular<T> &&
+                 std::totally_ordered<T> && std::is_constructible_v<T, int> && requires(T a, T b) {
+                   { a + b } -> std::convertible_to<T>;
+                   { a - b } -> std::convertible_to<T>;
+                   { a * b } -> std::convertible_to<T>;
+                   { a / b } -> std::convertible_to<T>;
+                   { -a } -> std::convertible_to<T>;
+                 };
+
+namespace detail {
+template <class T, std::size_t R, std::size_t C>
+consteval void require_scalar() {
+  static_assert(Scalar<T>,
+                "ctattn: matrix arithmetic needs an arithmetic element type T (+, -, *, / and "
+                "ordering; bool is not one)");
+}
+}  // namespace detail
+
+// ---- construction --------------------------------------------------------------------------
+
+//! Every element equal to `value`.
+template <class T, std::size_t R, std::size_t C>
+[[nodiscard]] constexpr matrix<T, R, C> filled(const T& value) noexcept {
+  matrix<T, R, C> m{};
+  for (auto& e : m.elems) e = value;
+  return m;
+}
+
+//! The all-zero matrix (T{}).
+template <class T, std::size_t R, std::size_t C>
+[[nodiscard]] constexpr matrix<T, R, C> zeros() noexcept {
+  return matrix<T, R, C>{};
+}
+
+//! The all-one matrix; `ones<T, 1, N>()` is the book's 1^T.
+template <class T, std::size_t R, std::size_t C>
+[[nodiscard]] constexpr matrix<T, R, C> ones() noexcept {
+  return filled<T, R, C>(T(1));
+}
+
+//! The N x N identity.
+template <class T, std::size_t N>
+[[nodiscard]] constexpr matrix<T, N, N> identity() noexcept {
+  matrix<T, N, N> m{};
+  for (std::size_t i = 0; i < N; ++i) m(i, i) = T(1);
+  return m;
+}
+
+//! The D x N matrix whose column n is `columns[n]` (tokens are columns).
+template <class T, std::size_t D, std::size_t N>
+[[nodiscard]] constexpr matrix<T, D, N> from_columns(
+    const std::array<vector<T, D>, N>& columns) noexcept {
+  matrix<T, D, N> m{};
+  for (std::size_t n = 0; n < N; ++n)
+    for (std::size_t d = 0; d < D; ++d) m(d, n) = columns[n][d];
+  return m;
+}
+
+// ---- access --------------------------------------------------------------------------------
+
+//! Column c as a column vector (token c of an input matrix).
+template <class T, std::size_t R, std::size_t C>
+[[nodiscard]] constexpr vector<T, R> col(const matrix<T, R, C>& m, std::size_t c) noexcept {
+  vector<T, R> v{};
+  for (std::size_t r = 0; r < R; ++r) v[r] = m(r, c);
+  return v;
+}
+
+//! Row r as a row vector.
+template <class T, std::size_t R, std::size_t C>
+[[nodiscard]] constexpr row_vector<T, C> row(const matrix<T, R, C>& m, std::size_t r) noexcept {
+  row_vector<T, C> v{};
+  for (std::size_t c = 0; c < C; ++c) v[c] = m(r, c);
+  return v;
+}
+
+//! Overwrite column c of m with v.
+template <class T, std::size_t R, std::size_t C>
+constexpr void set_col(matrix<T, R, C>& m, std::size_t c, const vector<T, R>& v) noexcept {
+  for (std::size_t r = 0; r < R; ++r) m(r, c) = v[r];
+}
+
+//! The columns of m as an array of column vectors.
+template <class T, std::size_t R, std::size_t C>
+[[nodiscard]] constexpr std::array<vector<T, R>, C> columns(const matrix<T, R, C>& m) noexcept {
+  std::array<vector<T, R>, C> out{};
+  for (std::size_t c = 0; c < C; ++c) out[c] = col(m, c);
+  return out;
+}
+
+//! m^T.
+template <class T, std::size_t R, std::size_t C>
+[[nodiscard]] constexpr matrix<T, C, R> transpose(const matrix<T, R, C>& m) noexcept {
+  matrix<T, C, R> t{};
+  for (std::size_t r = 0; r < R; ++r)
+    for (std::size_t c = 0; c < C; ++c) t(c, r) = m(r, c);
+  return t;
+}
+
+// ---- element-wise arithmetic ---------------------------------------------------------------
+
+namespace detail {
+// out[i] = f(a[i], b[i]) for every i, as one fold (one constant-evaluation step).
+template <class T, std::size_t R, std::size_t C, class F>
+constexpr matrix<T, R, C> zip(const matrix<T, R, C>& a, const matrix<T, R, C>& b, F f) noexcept {
+  matrix<T, R, C> out{};
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    ((out.elems[I] = f(a.elems[I], b.elems[I])), ...);
+  }(std::make_index_sequence<R * C>{});
+  return out;
+}
+template <class T, std::size_t R, std::size_t C, class F>
+constexpr matrix<T, R, C> map(const matrix<T, R, C>& a, F f) noexcept {
+  matrix<T, R, C> out{};
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    ((out.elems[I] = f(a.elems[I])), ...);
+  }(std::make_index_sequence<R * C>{});
+  return out;
+}
+
+template <std::size_t R1, std::size_t C1, std::size_t R2, std::size_t C2>
+consteval void require_same_shape() {
+  static_assert(R1 == R2 && C1 == C2,
+                "ctattn: element-wise operation on matrices of different shapes (see the "
+                "template arguments R1 x C1 and R2 x C2 below)");
+}
+}  // namespace detail
+
+//! Element-wise sum. Shapes must match (a compile error names both otherwise).
+template <class T, std::size_t R1, std::size_t C1, std::size_t R2, std::size_t C2>
+[[nodiscard]] constexpr matrix<T, R1, C1> operator+(const matrix<T, R1, C1>& a,
+                                                  const matrix<T, R2, C2>& b) noexcept {
+  detail::require_scalar<T, R1, C1>();
+  detail::require_same_shape<R1, C1, R2, C2>();
+  if constexpr (R1 == R2 && C1 == C2)
+    return detail::zip(a, b, [](const T& x, const T& y) { return x + y; });
+  else
+    return a;
+}
+
+//! Element-wise difference. Shapes must match.
+template <class T, std::size_t R1, std::size_t C1, std::size_t R2, std::size_t C2>
+[[nodiscard]] constexpr matrix<T, R1, C1> operator-(const matrix<T, R1, C1>& a,
+                                                  const matrix<T, R2, C2>& b) noexcept {
+  detail::require_scalar<T, R1, C1>();
+  detail::require_same_shape<R1, C1, R2, C2>();
+  if constexpr (R1 == R2 && C1 == C2)
+    return detail::zip(a, b, [](const T& x, const T& y) { return x - y; });
+  else
+    return a;
+}
+
+//! Element-wise negation.
+template <class T, std::size_t R, std::size_t C>
+[[nodiscard]] constexpr matrix<T, R, C> operator-(const matrix<T, R, C>& a) noexcept {
+  detail::require_scalar<T, R, C>();
+  return detail::map(a, [](const T& x) { return -x; });
+}
+
+//! Scalar multiple s * a (each element rounded once).
+template <class T, std::size_t R, std::size_t C>
+[[nodiscard]] constexpr matrix<T, R, C> operator*(const T& s, const matrix<T, R, C>& a) noexcept {
+  detail::require_scalar<T, R, C>();
+  return detail::map(a, [&s](const T& x) { return s * x; });
+}
+template <class T, std::size_t R, std::size_t C>
+[[nodiscard]] constexpr matrix<T, R, C> operator*(const matrix<T, R, C>& a, const T& s) noexcept {
+  detail::require_scalar<T, R, C>();
+  return detail::map(a, [&s](const T& x) { return x * s; });
+}
+//! Division by a scalar (a true division per element, not a multiplication by 1/s).
+template <class T, std::size_t R, std::size_t C>
+[[nodiscard]] constexpr matrix<T, R, C> operator/(const matrix<T, R, C>& a, const T& s) noexcept {
+  detail::require_scalar<T, R, C>();
+  return detail::map(a, [&s](const T& x) { return x / s; });
+}
+
+//! Element-wise (Hadamard) product.
+template <class T, std::size_t R, std::size_t C>
+[[nodiscard]] constexpr matrix<T, R, C> hadamard(const matrix<T, R, C>& a,
+                                                 const matrix<T, R, C>& b) noexcept {
+  detail::require_scalar<T, R, C>();
+  return detail::zip(a, b, [](const T& x, const T& y) { return x * y; });
+}
+
+// ---- products ------------------------------------------------------------------------------
+
+namespace detail {
+template <std::size_t R, std::size_t K1, std::size_t K2, std::size_t C>
+consteval void require_product_shape() {
+  static_assert(K1 == K2,
+                "ctattn: matrix product a * b needs a.cols == b.rows (a is R x K1, b is K2 x C; "
+                "see the template arguments below)");
+}
+
+// out(i, :) += a(i, k) * b(k, :) for k = 0, 1, ..., K-1, starting from T{}: every element is
+// accumulated over k in ascending order (the one evaluation order), while the inner fold runs
+// along a contiguous row of b and out, which the compiler vectorises.
+template <class T, std::size_t R, std::size_t K, std::size_t C>
+constexpr void gemm_acc(matrix<T, R, C>& out, const matrix<T, R, K>& a,
+                        const matrix<T, K, C>& b) noexcept {
+  for (std::size_t i = 0; i < R; ++i) {
+    T* o = out.elems + i * C;
+    for (std::size_t k = 0; k < K; ++k) {
+      const T aik = a.elems[i * K + k];
+      const T* bk = b.elems + k * C;
+      [&]<std::size_t... J>(std::index_sequence<J...>) {
+        ((o[J] = o[J] + aik * bk[J]), ...);
+      }(std::make_index_sequence<C>{});
+    }
+  }
+}
+
+// out(m, :) += a(k, m) * b(k, :) for k ascending: the product a^T b without forming a^T.
+template <class T, std::size_t K, std::size_t M, std::size_t C>
+constexpr void gemm_tn_acc(matrix<T, M, C>& out, const matrix<T, K, M>& a,
+                           const matrix<T, K, C>& b) noexcept {
+  for (std::size_t k = 0; k < K; ++k) {
+    const T* bk = b.elems + k * C;
+    for (std::size_t m = 0; m < M; ++m) {
+      const T akm = a.elems[k * M + m];
+      T* o = out.elems + m * C;
+      [&]<std::size_t... J>(std::index_sequence<J...>) {
+        ((o[J] = o[J] + akm * bk[J]), ...);
+      }(std::make_index_sequence<C>{});
+    }
+  }
+}
+}  // namespace detail
+
+//! Matrix product a * b (R x K times K x C). Each element is sum_k a(i,k) b(k,j), accumulated
+//! from zero over ascending k. A shape mismatch is a compile error that names both shapes.
+template <class T, std::size_t R, std::size_t K1, std::size_t K2, std::size_t C>
+[[nodiscard]] constexpr matrix<T, R, C> operator*(const matrix<T, R, K1>& a,
+                                                const matrix<T, K2, C>& b) noexcept {
+  detail::require_scalar<T, R, C>();
+  detail::require_product_shape<R, K1, K2, C>();
+  matrix<T, R, C> out{};
+  if constexpr (K1 == K2) detail::gemm_acc(out, a, b);
+  return out;
+}
+
+//! a^T * b without materialising a^T; the same bits as transpose(a) * b.
+template <class T, std::size_t K1, std::size_t M, std::size_t K2, std::size_t C>
+[[nodiscard]] constexpr matrix<T, M, C> transpose_times(const matrix<T, K1, M>& a,
+                                                      const matrix<T, K2, C>& b) noexcept {
+  detail::require_scalar<T, M, C>();
+  detail::require_product_shape<M, K1, K2, C>();
+  matrix<T, M, C> out{};
+  if constexpr (K1 == K2) detail::gemm_tn_acc(out, a, b);
+  return out;
+}
+
+//! The book's affine map `beta 1^T + Omega X`: Omega X (accumulated from zero over ascending
+//! k), then beta added to every column. Same bits as `beta * ones<T, 1, N>() + omega * x`.
+template <class T, std::size_t Dout, std::size_t Din, std::size_t Din2, std::size_t N,
+          std::size_t Dout2>
+[[nodiscard]] constexpr matrix<T, Dout, N> affine(const matrix<T, Dout, Din>& omega,
+                                                const matrix<T, Din2, N>& x,
+                                                const vector<T, Dout2>& beta) noexcept {
+  detail::require_scalar<T, Dout, N>();
+  detail::require_product_shape<Dout, Din, Din2, N>();
+  static_assert(Dout == Dout2,
+                "ctattn::affine: beta must have one entry per row of omega (Dout vs Dout2 below)");
+  matrix<T, Dout, N> out{};
+  if constexpr (Din == Din2 && Dout == Dout2) {
+    detail::gemm_acc(out, omega, x);
+    for (std::size_t i = 0; i < Dout; ++i) {
+      T* o = out.elems + i * N;
+      const T b = beta.elems[i];
+      [&]<std::size_t... J>(std::index_sequence<J...>) {
+        ((o[J] = o[J] + b), ...);
+      }(std::make_index_sequence<N>{});
+    }
+  }
+  return out;
+}
+
+//! Dot product of two column vectors, accumulated from zero in ascending order.
+template <class T, std::size_t N>
+[[nodiscard]] constexpr T dot(const vector<T, N>& a, const vector<T, N>& b) noexcept {
+  detail::require_scalar<T, N, 1>();
+  T acc{};
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    ((acc = acc + a.elems[I] * b.elems[I]), ...);
+  }(std::make_index_sequence<N>{});
+  return acc;
+}
+
+// ---- reductions ----------------------------------------------------------------------------
+
+//! Sum of all elements, accumulated from zero in row-major order.
+template <class T, std::size_t R, std::size_t C>
+[[nodiscard]] constexpr T sum(const matrix<T, R, C>& m) noexcept {
+  detail::require_scalar<T, R, C>();
+  T acc{};
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    ((acc = acc + m.elems[I]), ...);
+  }(std::make_index_sequence<R * C>{});
+  return acc;
+}
+
+//! Column sums 1^T M (a row vector), each accumulated from zero over ascending rows.
+template <class T, std::size_t R, std::size_t C>
+[[nodiscard]] constexpr row_vector<T, C> col_sums(const matrix<T, R, C>& m) noexcept {
+  detail::require_scalar<T, R, C>();
+  row_vector<T, C> s{};
+  for (std::size_t r = 0; r < R; ++r) {
+    const T* mr = m.elems + r * C;
+    [&]<std::size_t... J>(std::index_sequence<J...>) {
+      ((s.elems[J] = s.elems[J] + mr[J]), ...);
+    }(std::make_index_sequence<C>{});
+  }
+  return s;
+}
+
+// ---- comparison ----------------------------------------------------------------------------
+
+//! |x| for any Scalar (constexpr, no <cmath>).
+template <Scalar T>
+[[nodiscard]] constexpr T abs(const T& x) noexcept {
+  return x < T(0) ? -x : x;
+}
+
+//! True when |a - b| <= max(abs_tol, rel_tol * max(|a|, |b|)). NaN is never close to anything.
+template <Scalar T>
+[[nodiscard]] constexpr bool approx_equal(const T& a, const T& b, const T& rel_tol,
+                                          const T& abs_tol = T(0)) noexcept {
+  if (a == b) return true;  // also equal infinities
+  if (!(a == a) || !(b == b)) return false;
+  if constexpr (std::numeric_limits<T>::has_infinity) {
+    constexpr T inf = std::numeric_limits<T>::infinity();
+    if (abs(a) == inf || abs(b) == inf) return false;  // unequal, one of them infinite
+  }
+  const T scale = abs(a) < abs(b) ? abs(b) : abs(a);
+  const T bound = rel_tol * scale < abs_tol ? abs_tol : rel_tol * scale;
+  const T diff = a < b ? b - a : a - b;
+  return diff <= bound;
+}
+
+//! Element-wise approx_equal over two matrices of the same shape.
+template <class T, std::size_t R, std::size_t C>
+[[nodiscard]] constexpr bool approx_equal(const matrix<T, R, C>& a, const matrix<T, R, C>& b,
+                                          const T& rel_tol, const T& abs_tol = T(0)) noexcept {
+  for (std::size_t i = 0; i < R * C; ++i)
+    if (!approx_equal(a.elems[i], b.elems[i], rel_tol, abs_tol)) return false;
+  return true;
+}
+
+}  // namespace ctattn
+
+CTATTN_DETAIL_FP_STRICT_END
+
+#endif  // CTATTN_MATRIX_HPP

@@ -1,0 +1,26 @@
+// Compile-time tests of ctattn/matrix.hpp.
+#include <ctattn/matrix.hpp>
+
+namespace {
+using ctattn::matrix;
+
+constexpr matrix<double, 2, 3> m{1, 2, 3, 4, 5, 6};
+static_assert(m(0, 0) == 1 && m(0, 2) == 3 && m(1, 0) == 4 && m(1, 2) == 6);
+static_assert(decltype(m)::rows == 2 && decltype(m)::cols == 3);
+static_assert(std::is_aggregate_v<matrix<double, 2, 3>>);
+static_assert(std::is_same_v<ctattn::vector<float, 4>, matrix<float, 4, 1>>);
+static_assert(ctattn::transpose(ctattn::transpose(m)) == m);
+static_assert(m * ctattn::identity<double, 3>() == m);
+static_assert(ctattn::identity<double, 2>() * m == m);
+static_assert(ctattn::sum(m) == 21);
+static_assert(ctattn::col_sums(m) == matrix<double, 1, 3>{5, 7, 9});
+static_assert(m * matrix<double, 3, 1>{1, 1, 1} == matrix<double, 2, 1>{6, 15});
+static_assert(ctattn::col(m, 1) == ctattn::vector<double, 2>{2, 5});
+static_assert(2.0 * m == m + m);
+static_assert(ctattn::approx_equal(m, m + matrix<double, 2, 3>{1e-13}, 1e-12));
+static_assert(!ctattn::approx_equal(m, m + matrix<double, 2, 3>{1e-3}, 1e-12));
+
+// Shape mismatches are rejected before run time (the message is checked by compile-fail tests).
+static_assert(!ctattn::Scalar<bool>);
+static_assert(ctattn::Scalar<float> && ctattn::Scalar<double>);
+}  // namespace
