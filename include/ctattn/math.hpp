@@ -164,6 +164,18 @@ constexpr F exp_fast_kernel(F x) noexcept {
   return scale_by_2k(p, red.k);
 }
 
+// The kernels as function objects (not lambdas: GCC's -Wshadow flags lambda parameters that
+// share a name with a user's global).
+struct exp_kernel_fn {
+  template <IeeeFloat F>
+  constexpr F operator()(F arg) const noexcept { return exp_kernel(arg); }
+};
+template <std::size_t Deg>
+struct exp_fast_kernel_fn {
+  template <IeeeFloat F>
+  constexpr F operator()(F arg) const noexcept { return exp_fast_kernel<F, Deg>(arg); }
+};
+
 // Special values first, then the kernel on a clamped argument, so that constant evaluation
 // never performs an operation that overflows or produces a NaN (both compilers reject those).
 template <IeeeFloat F, class Kernel>
@@ -188,7 +200,7 @@ constexpr F exp_with(F x, Kernel kernel) noexcept {
 struct exp_fn {
   template <IeeeFloat F>
   [[nodiscard]] constexpr F operator()(F x) const noexcept {
-    return detail::exp_with(x, [](F v) { return detail::exp_kernel(v); });
+    return detail::exp_with(x, detail::exp_kernel_fn{});
   }
   template <class T>
     requires(!IeeeFloat<T>) && requires(const T& x) {
@@ -207,7 +219,7 @@ struct exp_fast_fn {
   template <IeeeFloat F>
   [[nodiscard]] constexpr F operator()(F x) const noexcept {
     constexpr std::size_t degree = std::is_same_v<F, double> ? 7 : 5;
-    return detail::exp_with(x, [](F v) { return detail::exp_fast_kernel<F, degree>(v); });
+    return detail::exp_with(x, detail::exp_fast_kernel_fn<degree>{});
   }
 };
 inline constexpr exp_fast_fn exp_fast{};

@@ -199,6 +199,40 @@ constexpr matrix<T, R, C> map(const matrix<T, R, C>& a, F f) noexcept {
   return out;
 }
 
+// Element operations as named function objects rather than lambdas: GCC's -Wshadow flags a
+// lambda parameter that happens to share its name with a user's global (such as `x`).
+struct add_op {
+  template <class T>
+  constexpr T operator()(const T& lhs, const T& rhs) const noexcept { return lhs + rhs; }
+};
+struct sub_op {
+  template <class T>
+  constexpr T operator()(const T& lhs, const T& rhs) const noexcept { return lhs - rhs; }
+};
+struct mul_op {
+  template <class T>
+  constexpr T operator()(const T& lhs, const T& rhs) const noexcept { return lhs * rhs; }
+};
+struct neg_op {
+  template <class T>
+  constexpr T operator()(const T& e) const noexcept { return -e; }
+};
+template <class T>
+struct mul_left {
+  const T& s;
+  constexpr T operator()(const T& e) const noexcept { return s * e; }
+};
+template <class T>
+struct mul_right {
+  const T& s;
+  constexpr T operator()(const T& e) const noexcept { return e * s; }
+};
+template <class T>
+struct div_right {
+  const T& s;
+  constexpr T operator()(const T& e) const noexcept { return e / s; }
+};
+
 template <std::size_t R1, std::size_t C1, std::size_t R2, std::size_t C2>
 consteval void require_same_shape() {
   static_assert(R1 == R2 && C1 == C2,
@@ -214,7 +248,7 @@ template <class T, std::size_t R1, std::size_t C1, std::size_t R2, std::size_t C
   detail::require_scalar<T, R1, C1>();
   detail::require_same_shape<R1, C1, R2, C2>();
   if constexpr (R1 == R2 && C1 == C2)
-    return detail::zip(a, b, [](const T& x, const T& y) { return x + y; });
+    return detail::zip(a, b, detail::add_op{});
   else
     return a;
 }
@@ -226,7 +260,7 @@ template <class T, std::size_t R1, std::size_t C1, std::size_t R2, std::size_t C
   detail::require_scalar<T, R1, C1>();
   detail::require_same_shape<R1, C1, R2, C2>();
   if constexpr (R1 == R2 && C1 == C2)
-    return detail::zip(a, b, [](const T& x, const T& y) { return x - y; });
+    return detail::zip(a, b, detail::sub_op{});
   else
     return a;
 }
@@ -235,25 +269,25 @@ template <class T, std::size_t R1, std::size_t C1, std::size_t R2, std::size_t C
 template <class T, std::size_t R, std::size_t C>
 [[nodiscard]] constexpr matrix<T, R, C> operator-(const matrix<T, R, C>& a) noexcept {
   detail::require_scalar<T, R, C>();
-  return detail::map(a, [](const T& x) { return -x; });
+  return detail::map(a, detail::neg_op{});
 }
 
 //! Scalar multiple s * a (each element rounded once).
 template <class T, std::size_t R, std::size_t C>
 [[nodiscard]] constexpr matrix<T, R, C> operator*(const T& s, const matrix<T, R, C>& a) noexcept {
   detail::require_scalar<T, R, C>();
-  return detail::map(a, [&s](const T& x) { return s * x; });
+  return detail::map(a, detail::mul_left<T>{s});
 }
 template <class T, std::size_t R, std::size_t C>
 [[nodiscard]] constexpr matrix<T, R, C> operator*(const matrix<T, R, C>& a, const T& s) noexcept {
   detail::require_scalar<T, R, C>();
-  return detail::map(a, [&s](const T& x) { return x * s; });
+  return detail::map(a, detail::mul_right<T>{s});
 }
 //! Division by a scalar (a true division per element, not a multiplication by 1/s).
 template <class T, std::size_t R, std::size_t C>
 [[nodiscard]] constexpr matrix<T, R, C> operator/(const matrix<T, R, C>& a, const T& s) noexcept {
   detail::require_scalar<T, R, C>();
-  return detail::map(a, [&s](const T& x) { return x / s; });
+  return detail::map(a, detail::div_right<T>{s});
 }
 
 //! Element-wise (Hadamard) product.
@@ -261,7 +295,7 @@ template <class T, std::size_t R, std::size_t C>
 [[nodiscard]] constexpr matrix<T, R, C> hadamard(const matrix<T, R, C>& a,
                                                  const matrix<T, R, C>& b) noexcept {
   detail::require_scalar<T, R, C>();
-  return detail::zip(a, b, [](const T& x, const T& y) { return x * y; });
+  return detail::zip(a, b, detail::mul_op{});
 }
 
 // ---- products ------------------------------------------------------------------------------
