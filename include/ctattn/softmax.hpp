@@ -9,6 +9,7 @@
 #define CTATTN_SOFTMAX_HPP
 
 #include <cstddef>
+#include <limits>
 #include <utility>
 
 #include <ctattn/detail/fp.hpp>
@@ -19,6 +20,26 @@ CTATTN_DETAIL_FP_STRICT_BEGIN
 
 namespace ctattn {
 
+namespace detail {
+// exp(s - mx) for one score s of a column whose maximum is mx (README, "Behaviour on bad
+// input"): s == mx gives exactly 1 (exp(0)), so a column whose largest scores are +inf (or
+// that is all -inf) shares its weight equally among them instead of computing inf - inf; a
+// score so far below mx that exp(s - mx) is 0 anyway gives 0 without the subtraction, which
+// could overflow (-1e308 - 1e308): the same bits at run time, and no overflow in constant
+// evaluation (GCC rejects it). NaN (in s or mx) propagates through exp.
+template <class T, class Exp>
+constexpr T softmax_term(const T& s, const T& mx, Exp& exp_f) noexcept {
+  if constexpr (std::numeric_limits<T>::is_iec559) {
+    // exp(x) is 0 for x < -cutoff: 2^-cutoff lies below the smallest subnormal.
+    constexpr T cutoff = T(std::numeric_limits<T>::max_exponent -
+                           std::numeric_limits<T>::min_exponent + std::numeric_limits<T>::digits);
+    if (s == mx) return T(1);
+    if (s < mx - cutoff) return T(0);
+  }
+  return exp_f(s - mx);
+}
+}  // namespace detail
+
 //! Softmax of a column vector (the notebook's `softmax(items_in)`).
 template <class T, std::size_t N, class Exp = exp_fn>
 [[nodiscard]] constexpr vector<T, N> softmax(const vector<T, N>& s, Exp exp_f = {}) noexcept {
@@ -27,7 +48,7 @@ template <class T, std::size_t N, class Exp = exp_fn>
   vector<T, N> e{};
   T total{};
   for (std::size_t i = 0; i < N; ++i) {
-    e.elems[i] = exp_f(s.elems[i] - mx);
+    e.elems[i] = detail::softmax_term(s.elems[i], mx, exp_f);
     total = total + e.elems[i];
   }
   for (std::size_t i = 0; i < N; ++i) e.elems[i] = e.elems[i] / total;
@@ -55,7 +76,7 @@ template <class T, std::size_t R, std::size_t C, class Exp = exp_fn>
     const T* sr = s.elems + r * C;
     T* er = e.elems + r * C;
     [&]<std::size_t... J>(std::index_sequence<J...>) {
-      ((er[J] = exp_f(sr[J] - mx.elems[J])), ...);
+      ((er[J] = detail::softmax_term(sr[J], mx.elems[J], exp_f)), ...);
       ((total.elems[J] = total.elems[J] + er[J]), ...);
     }(seq{});
   }
