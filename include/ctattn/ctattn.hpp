@@ -9,6 +9,9 @@
 #include <ctattn/attention.hpp>
 #include <ctattn/math.hpp>
 #include <ctattn/matrix.hpp>
+#include <ctattn/multihead.hpp>
+#include <ctattn/options.hpp>
+#include <ctattn/params.hpp>
 #include <ctattn/softmax.hpp>
 
 #endif  // CTATTN_CTATTN_HPP

@@ -89,6 +89,52 @@ template <class T, std::size_t R, std::size_t C, class Exp = exp_fn>
   return e;
 }
 
+//! Softmax of every column of s over the entries where keep(m, n) is true. The others get
+//! weight exactly 0 by selection: their exp is never evaluated, so -inf or huge scores there
+//! are harmless, also in constant evaluation. A column with no kept entry gets all-zero
+//! weights (never 0/0). When every entry is kept, the result has the bits of softmax_cols(s).
+template <class T, std::size_t R, std::size_t C, class Exp = exp_fn>
+[[nodiscard]] constexpr matrix<T, R, C> softmax_cols_masked(const matrix<T, R, C>& s,
+                                                            const matrix<bool, R, C>& keep,
+                                                            Exp exp_f = {}) noexcept {
+  using seq = std::make_index_sequence<C>;
+  // The same scalar order as softmax_cols, restricted to the kept entries: max over ascending
+  // kept rows, the exps and their sum from zero, then one true division per kept element.
+  row_vector<T, C> mx{};
+  row_vector<bool, C> any{};
+  for (std::size_t r = 0; r < R; ++r) {
+    const T* sr = s.elems + r * C;
+    const bool* kr = keep.elems + r * C;
+    [&]<std::size_t... J>(std::index_sequence<J...>) {
+      ((mx.elems[J] = !kr[J]       ? mx.elems[J]
+                      : !any.elems[J] ? sr[J]
+                      : mx.elems[J] < sr[J] ? sr[J]
+                                            : mx.elems[J]),
+       ...);
+      ((any.elems[J] = any.elems[J] || kr[J]), ...);
+    }(seq{});
+  }
+  matrix<T, R, C> e{};
+  row_vector<T, C> total{};
+  for (std::size_t r = 0; r < R; ++r) {
+    const T* sr = s.elems + r * C;
+    const bool* kr = keep.elems + r * C;
+    T* er = e.elems + r * C;
+    [&]<std::size_t... J>(std::index_sequence<J...>) {
+      ((er[J] = kr[J] ? detail::softmax_term(sr[J], mx.elems[J], exp_f) : T{}), ...);
+      ((total.elems[J] = total.elems[J] + er[J]), ...);
+    }(seq{});
+  }
+  for (std::size_t r = 0; r < R; ++r) {
+    const bool* kr = keep.elems + r * C;
+    T* er = e.elems + r * C;
+    [&]<std::size_t... J>(std::index_sequence<J...>) {
+      ((er[J] = kr[J] ? er[J] / total.elems[J] : T{}), ...);
+    }(seq{});
+  }
+  return e;
+}
+
 }  // namespace ctattn
 
 CTATTN_DETAIL_FP_STRICT_END

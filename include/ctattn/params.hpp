@@ -1,0 +1,299 @@
+// ctattn/params.hpp - parameters to and from flat arrays, by compile-time reflection.
+//
+// Every parameter type (attention_params, cross_attention_params, multihead_params,
+// multihead_params_with_bias) is a Boost.Hana Struct: its members are visited in declaration
+// order, std::array members (the heads) element by element, and every matrix row-major.
+// That order defines the flat layout (tools/export_weights.py writes it from numpy arrays):
+//   attention_params:        omega_q, omega_k, omega_v, beta_q, beta_k, beta_v
+//   cross_attention_params:  omega_q, omega_k, omega_v, beta_q, beta_k, beta_v
+//   multihead_params:        heads[0] (as attention_params), ..., heads[H-1], omega_c
+//   multihead_params_with_bias: the same, then beta_c
+// each matrix row by row (numpy's C order: flat[r * cols + c] = M[r, c]).
+//
+//   constexpr double flat[] = {...};
+//   constexpr auto p = ctattn::load_params<ctattn::attention_params<double, 4, 2, 2>>(flat);
+//   static_assert(ctattn::parameter_count_v<decltype(p)> == std::size(flat));
+// A flat array of the wrong length or element type is a compile error, not a run-time check.
+//
+// The types are adapted by specialising boost::hana::accessors_impl (what the
+// BOOST_HANA_ADAPT_STRUCT macro expands to; the macro itself only takes non-template types).
+// Adapting happens outside the structs, which stay plain aggregates.
+#ifndef CTATTN_PARAMS_HPP
+#define CTATTN_PARAMS_HPP
+
+#include <array>
+#include <cstddef>
+#include <span>
+#include <type_traits>
+#include <utility>
+
+#include <boost/hana/accessors.hpp>
+#include <boost/hana/for_each.hpp>
+#include <boost/hana/pair.hpp>
+#include <boost/hana/second.hpp>
+#include <boost/hana/string.hpp>
+#include <boost/hana/tuple.hpp>
+
+#include <ctattn/attention.hpp>
+#include <ctattn/matrix.hpp>
+#include <ctattn/multihead.hpp>
+
+namespace ctattn::detail {
+// hana accessor for the data member Ptr (as hana's own struct macros generate).
+template <auto Ptr>
+struct member_accessor {
+  template <class S>
+  constexpr decltype(auto) operator()(S&& s) const noexcept {
+    return static_cast<S&&>(s).*Ptr;
+  }
+};
+}  // namespace ctattn::detail
+
+namespace boost::hana {
+
+template <class T, std::size_t D, std::size_t Dk, std::size_t Dv>
+struct accessors_impl<ctattn::attention_params<T, D, Dk, Dv>> {
+  using S = ctattn::attention_params<T, D, Dk, Dv>;
+  static constexpr auto apply() {
+    using ctattn::detail::member_accessor;
+    return hana::make_tuple(
+        hana::make_pair(BOOST_HANA_STRING("omega_q"), member_accessor<&S::omega_q>{}),
+        hana::make_pair(BOOST_HANA_STRING("omega_k"), member_accessor<&S::omega_k>{}),
+        hana::make_pair(BOOST_HANA_STRING("omega_v"), member_accessor<&S::omega_v>{}),
+        hana::make_pair(BOOST_HANA_STRING("beta_q"), member_accessor<&S::beta_q>{}),
+        hana::make_pair(BOOST_HANA_STRING("beta_k"), member_accessor<&S::beta_k>{}),
+        hana::make_pair(BOOST_HANA_STRING("beta_v"), member_accessor<&S::beta_v>{}));
+  }
+};
+
+template <class T, std::size_t Dq, std::size_t Dkv, std::size_t Dk, std::size_t Dv>
+struct accessors_impl<ctattn::cross_attention_params<T, Dq, Dkv, Dk, Dv>> {
+  using S = ctattn::cross_attention_params<T, Dq, Dkv, Dk, Dv>;
+  static constexpr auto apply() {
+    using ctattn::detail::member_accessor;
+    return hana::make_tuple(
+        hana::make_pair(BOOST_HANA_STRING("omega_q"), member_accessor<&S::omega_q>{}),
+        hana::make_pair(BOOST_HANA_STRING("omega_k"), member_accessor<&S::omega_k>{}),
+        hana::make_pair(BOOST_HANA_STRING("omega_v"), member_accessor<&S::omega_v>{}),
+        hana::make_pair(BOOST_HANA_STRING("beta_q"), member_accessor<&S::beta_q>{}),
+        hana::make_pair(BOOST_HANA_STRING("beta_k"), member_accessor<&S::beta_k>{}),
+        hana::make_pair(BOOST_HANA_STRING("beta_v"), member_accessor<&S::beta_v>{}));
+  }
+};
+
+template <class T, std::size_t D, std::size_t H>
+struct accessors_impl<ctattn::multihead_params<T, D, H>> {
+  using S = ctattn::multihead_params<T, D, H>;
+  static constexpr auto apply() {
+    using ctattn::detail::member_accessor;
+    return hana::make_tuple(
+        hana::make_pair(BOOST_HANA_STRING("heads"), member_accessor<&S::heads>{}),
+        hana::make_pair(BOOST_HANA_STRING("omega_c"), member_accessor<&S::omega_c>{}));
+  }
+};
+
+template <class T, std::size_t D, std::size_t H>
+struct accessors_impl<ctattn::multihead_params_with_bias<T, D, H>> {
+  using S = ctattn::multihead_params_with_bias<T, D, H>;
+  static constexpr auto apply() {
+    using ctattn::detail::member_accessor;
+    return hana::make_tuple(
+        hana::make_pair(BOOST_HANA_STRING("heads"), member_accessor<&S::heads>{}),
+        hana::make_pair(BOOST_HANA_STRING("omega_c"), member_accessor<&S::omega_c>{}),
+        hana::make_pair(BOOST_HANA_STRING("beta_c"), member_accessor<&S::beta_c>{}));
+  }
+};
+
+}  // namespace boost::hana
+
+namespace ctattn {
+
+namespace detail {
+
+template <class P>
+inline constexpr bool is_std_array_v = false;
+template <class E, std::size_t N>
+inline constexpr bool is_std_array_v<std::array<E, N>> = true;
+
+template <class P>
+consteval void require_params_type() {
+  static_assert(is_matrix_v<P> || is_std_array_v<P> || boost::hana::Struct<P>::value,
+                "ctattn::load_params/store_params: P must be a parameter type (attention_params, "
+                "cross_attention_params, multihead_params, multihead_params_with_bias), a "
+                "ctattn::matrix, a std::array of them, or a Boost.Hana Struct of them");
+}
+
+// Visits every matrix in P (a matrix, a std::array of parameters, or a Hana Struct) in layout
+// order, calling v.leaf(matrix).
+template <class P, class V>
+constexpr void walk_params(P& p, V& v) noexcept;
+
+template <class P, class V>
+struct walk_member {
+  P* p;
+  V* v;
+  template <class Pair>
+  constexpr void operator()(const Pair& member) const noexcept {
+    walk_params(boost::hana::second(member)(*p), *v);
+  }
+};
+
+template <class P, class V>
+constexpr void walk_params(P& p, V& v) noexcept {
+  using S = std::remove_const_t<P>;
+  require_params_type<S>();
+  if constexpr (is_matrix_v<S>) {
+    v.leaf(p);
+  } else if constexpr (is_std_array_v<S>) {
+    for (auto& e : p) walk_params(e, v);
+  } else if constexpr (boost::hana::Struct<S>::value) {
+    boost::hana::for_each(boost::hana::accessors<S>(), walk_member<P, V>{&p, &v});
+  }
+}
+
+// Number of scalars in P, from its type alone.
+template <class P>
+constexpr std::size_t count_params() noexcept;
+
+template <class P>
+struct count_member {
+  std::size_t* n;
+  template <class Pair>
+  constexpr void operator()(const Pair& member) const noexcept {
+    using M = std::remove_cvref_t<decltype(boost::hana::second(member)(std::declval<P&>()))>;
+    *n += count_params<M>();
+  }
+};
+
+template <class P>
+constexpr std::size_t count_params() noexcept {
+  require_params_type<P>();
+  if constexpr (is_matrix_v<P>) {
+    return P::count;
+  } else if constexpr (is_std_array_v<P>) {
+    return std::tuple_size_v<P> * count_params<typename P::value_type>();
+  } else if constexpr (boost::hana::Struct<P>::value) {
+    std::size_t n = 0;
+    boost::hana::for_each(boost::hana::accessors<P>(), count_member<P>{&n});
+    return n;
+  } else {
+    return 0;
+  }
+}
+
+template <class T>
+struct load_visitor {
+  const T* src;
+  template <class M>
+  constexpr void leaf(M& m) noexcept {
+    static_assert(std::is_same_v<typename M::value_type, T>,
+                  "ctattn::load_params: the flat array's element type differs from the "
+                  "parameters' element type");
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      ((m.elems[I] = src[I]), ...);
+    }(std::make_index_sequence<M::count>{});
+    src += M::count;
+  }
+};
+
+template <class T>
+struct store_visitor {
+  T* dst;
+  template <class M>
+  constexpr void leaf(const M& m) noexcept {
+    static_assert(std::is_same_v<typename M::value_type, T>,
+                  "ctattn::store_params: the flat array's element type differs from the "
+                  "parameters' element type");
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      ((dst[I] = m.elems[I]), ...);
+    }(std::make_index_sequence<M::count>{});
+    dst += M::count;
+  }
+};
+
+template <std::size_t Have, std::size_t Want>
+consteval void require_flat_size() {
+  static_assert(Have != std::dynamic_extent,
+                "ctattn::load_params/store_params: the span needs a static extent");
+  static_assert(Have == Want,
+                "ctattn::load_params/store_params: the flat array has Have elements but the "
+                "parameters have Want (= parameter_count_v<P>; see the template arguments "
+                "below)");
+}
+
+template <class P>
+struct params_value {
+  using type = typename P::value_type;
+};
+template <class E, std::size_t N>
+struct params_value<std::array<E, N>> {
+  using type = typename params_value<E>::type;
+};
+
+}  // namespace detail
+
+//! Number of scalars in the parameters P (every matrix member, heads included): the length of
+//! the flat array load_params/store_params take.
+template <class P>
+inline constexpr std::size_t parameter_count_v = detail::count_params<P>();
+
+//! The element type of the parameters P (double for attention_params<double, ...>).
+template <class P>
+using params_value_t = typename detail::params_value<P>::type;
+
+//! Fill p from the flat array in layout order (see the top of this header).
+template <class P, class T, std::size_t N>
+constexpr void load_params(P& p, std::span<const T, N> flat) noexcept {
+  detail::require_flat_size<N, parameter_count_v<P>>();
+  if constexpr (N == parameter_count_v<P>) {
+    detail::load_visitor<T> v{flat.data()};
+    detail::walk_params(p, v);
+  }
+}
+template <class P, class T, std::size_t N>
+constexpr void load_params(P& p, const T (&flat)[N]) noexcept {
+  load_params(p, std::span<const T, N>(flat));
+}
+template <class P, class T, std::size_t N>
+constexpr void load_params(P& p, const std::array<T, N>& flat) noexcept {
+  load_params(p, std::span<const T, N>(flat));
+}
+
+//! The parameters P read from a flat array: `load_params<attention_params<double, 4>>(flat)`.
+template <class P, class Flat>
+[[nodiscard]] constexpr P load_params(const Flat& flat) noexcept {
+  P p{};
+  load_params(p, flat);
+  return p;
+}
+
+//! Write p to the flat array in layout order.
+template <class P, class T, std::size_t N>
+constexpr void store_params(const P& p, std::span<T, N> flat) noexcept {
+  detail::require_flat_size<N, parameter_count_v<P>>();
+  if constexpr (N == parameter_count_v<P>) {
+    detail::store_visitor<T> v{flat.data()};
+    detail::walk_params(p, v);
+  }
+}
+template <class P, class T, std::size_t N>
+constexpr void store_params(const P& p, T (&flat)[N]) noexcept {
+  store_params(p, std::span<T, N>(flat));
+}
+template <class P, class T, std::size_t N>
+constexpr void store_params(const P& p, std::array<T, N>& flat) noexcept {
+  store_params(p, std::span<T, N>(flat));
+}
+
+//! p as a flat std::array in layout order.
+template <class P>
+[[nodiscard]] constexpr std::array<params_value_t<P>, parameter_count_v<P>> store_params(
+    const P& p) noexcept {
+  std::array<params_value_t<P>, parameter_count_v<P>> flat{};
+  store_params(p, flat);
+  return flat;
+}
+
+}  // namespace ctattn
+
+#endif  // CTATTN_PARAMS_HPP
