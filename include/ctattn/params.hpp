@@ -235,17 +235,18 @@ struct params_value<std::array<E, N>> {
 //! Number of scalars in the parameters P (every matrix member, heads included): the length of
 //! the flat array load_params/store_params take.
 template <class P>
-inline constexpr std::size_t parameter_count_v = detail::count_params<P>();
+inline constexpr std::size_t parameter_count_v = detail::count_params<std::remove_cv_t<P>>();
 
 //! The element type of the parameters P (double for attention_params<double, ...>).
 template <class P>
-using params_value_t = typename detail::params_value<P>::type;
+using params_value_t = typename detail::params_value<std::remove_cv_t<P>>::type;
 
 //! Fill p from the flat array in layout order (see the top of this header).
 template <class P, class T, std::size_t N>
 constexpr void load_params(P& p, std::span<const T, N> flat) noexcept {
+  static_assert(!std::is_const_v<P>, "ctattn::load_params: cannot load into const parameters");
   detail::require_flat_size<N, parameter_count_v<P>>();
-  if constexpr (N == parameter_count_v<P>) {
+  if constexpr (N == parameter_count_v<P> && !std::is_const_v<P>) {
     detail::load_visitor<T> v{flat.data()};
     detail::walk_params(p, v);
   }
@@ -261,8 +262,8 @@ constexpr void load_params(P& p, const std::array<T, N>& flat) noexcept {
 
 //! The parameters P read from a flat array: `load_params<attention_params<double, 4>>(flat)`.
 template <class P, class Flat>
-[[nodiscard]] constexpr P load_params(const Flat& flat) noexcept {
-  P p{};
+[[nodiscard]] constexpr std::remove_cv_t<P> load_params(const Flat& flat) noexcept {
+  std::remove_cv_t<P> p{};
   load_params(p, flat);
   return p;
 }
