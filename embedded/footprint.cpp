@@ -1,0 +1,80 @@
+// embedded/footprint.cpp - the programs whose sizes and stack depth embedded.py reports.
+//
+// Built twice per workload (CTATTN_FOOTPRINT_WORKLOAD = 1..4): as is, and with
+// CTATTN_FOOTPRINT_EMPTY=1, the empty program (the same data, the same main, no attention), so
+// that size(attention program) - size(empty program) is the attention code itself. The parameters are constexpr data in flash, the input X is in RAM as if it had
+// just been received, and `compute` is [[gnu::noipa]]: it cannot be inlined, cloned or folded
+// with the constants, so it stands for the attention a firmware calls.
+//
+// main paints the stack below its frame, calls compute, and prints how deep the stack was
+// written (a measurement on the emulated core that cross-checks -fstack-usage).
+#include <cstddef>
+#include <cstdint>
+
+#include <ctattn/attention.hpp>
+
+#include "cases.hpp"
+#include "console.hpp"
+
+#if !defined(CTATTN_FOOTPRINT_WORKLOAD) || !defined(CTATTN_FOOTPRINT_EMPTY)
+#error "define CTATTN_FOOTPRINT_WORKLOAD (1..4) and CTATTN_FOOTPRINT_EMPTY (0 or 1)"
+#endif
+
+namespace {
+#if CTATTN_FOOTPRINT_WORKLOAD == 1
+using scalar = float;
+constexpr std::size_t n_tokens = 3, dim = 4;
+#elif CTATTN_FOOTPRINT_WORKLOAD == 2
+using scalar = float;
+constexpr std::size_t n_tokens = 16, dim = 16;
+#elif CTATTN_FOOTPRINT_WORKLOAD == 3
+using scalar = double;
+constexpr std::size_t n_tokens = 3, dim = 4;
+#elif CTATTN_FOOTPRINT_WORKLOAD == 4
+using scalar = double;
+constexpr std::size_t n_tokens = 16, dim = 16;
+#else
+#error "CTATTN_FOOTPRINT_WORKLOAD must be 1, 2, 3 or 4"
+#endif
+using params_t = ctattn::attention_params<scalar, dim>;
+using input_t = ctattn::matrix<scalar, dim, n_tokens>;
+using result_t = ctattn::attention_result<scalar, dim, n_tokens>;
+}  // namespace
+
+// Weights in flash, input in RAM (.data), result in RAM (.bss): present in every program.
+constexpr params_t footprint_params = ctattn_embedded::pattern_params<scalar, dim, dim, dim>(
+    1, scalar(0.5));
+input_t footprint_x = ctattn_embedded::pattern<scalar, dim, n_tokens>(2, scalar(1));
+result_t footprint_result;
+
+[[gnu::noipa]] void compute(const input_t& x, const params_t& p, result_t& r) noexcept {
+#if CTATTN_FOOTPRINT_EMPTY
+  asm volatile("" : : "r"(&x), "r"(&p), "r"(&r) : "memory");  // uses the data, computes nothing
+#else
+  r = ctattn::self_attention(x, p);
+#endif
+}
+
+#if defined(CTATTN_EMBEDDED_TARGET)
+namespace {
+constexpr std::uint32_t paint = 0xC7A77E57u;
+constexpr std::size_t paint_words = 16 * 1024;  // 64 KiB below main's frame
+}  // namespace
+#endif
+
+int main() {
+#if defined(CTATTN_EMBEDDED_TARGET)
+  std::uint32_t* sp;
+  asm volatile("mov %0, sp" : "=r"(sp));
+  volatile std::uint32_t* const low = sp - paint_words;
+  for (std::size_t i = 0; i + 2 < paint_words; ++i) low[i] = paint;
+#endif
+  compute(footprint_x, footprint_params, footprint_result);
+#if defined(CTATTN_EMBEDDED_TARGET)
+  std::size_t untouched = 0;
+  while (untouched < paint_words && low[untouched] == paint) ++untouched;
+  ctattn_embedded::line{}.text("stack ").dec((paint_words - untouched) * 4).end();
+#endif
+  ctattn_embedded::line{}.text("output0 ").bits(footprint_result.output.elems[0]).end();
+  return 0;
+}
