@@ -77,7 +77,16 @@ def missing_tools(need_qemu=True):
              "arm-none-eabi-objdump", "meson", "ninja"]
     if need_qemu:
         tools.append("qemu-system-arm")
-    return [t for t in tools if shutil.which(t) is None]
+    missing = [t for t in tools if shutil.which(t) is None]
+    if "arm-none-eabi-g++" not in missing:
+        # newlib's C headers and libstdc++'s C++ headers for the cross compiler.
+        probe = subprocess.run(["arm-none-eabi-g++", "-mcpu=cortex-m3", "-mthumb", "-std=c++20",
+                                "-E", "-x", "c++", "-o", os.devnull, "-"],
+                               input="#include <array>\n#include <cstdint>\n", text=True,
+                               capture_output=True)
+        if probe.returncode != 0:
+            missing.append("the C/C++ library headers for arm-none-eabi")
+    return missing
 
 
 def skip_if_missing(need_qemu=True):
@@ -170,7 +179,8 @@ def cmd_check(args):
             rc, out = qemu(target, d / "attention_example.elf")
             if rc == 0:
                 passed += 1
-                log(f"ok   {name} attention_example: {out.strip()}")
+                log(f"ok   {name} attention_example:")
+                log("\n".join("       " + line for line in out.strip().splitlines()))
             else:
                 failed += 1
                 log(f"FAIL {name} attention_example: exit status {rc}: {out.strip()}")
