@@ -16,7 +16,8 @@
 #include <ctattn/math.hpp>
 
 #include "console.hpp"
-#include "notebook_data.hpp"
+#include "notebook_data.hpp"     // examples/: the notebook's inputs
+#include "reference_cases.hpp"  // tests/data/: the numpy reference problems
 
 namespace ctattn_embedded {
 
@@ -81,6 +82,20 @@ constexpr ctattn::attention_params<T, notebook_data::D> notebook_params() noexce
   return p;
 }
 
+//! Element-wise conversion of a matrix to another scalar type (rounded to nearest).
+template <class T, class U, std::size_t R, std::size_t C>
+constexpr ctattn::matrix<T, R, C> convert(const ctattn::matrix<U, R, C>& m) noexcept {
+  ctattn::matrix<T, R, C> out{};
+  for (std::size_t i = 0; i < R * C; ++i) out.elems[i] = static_cast<T>(m.elems[i]);
+  return out;
+}
+template <class T, class U, std::size_t D, std::size_t Dk, std::size_t Dv>
+constexpr ctattn::attention_params<T, D, Dk, Dv> convert(
+    const ctattn::attention_params<U, D, Dk, Dv>& p) noexcept {
+  return {convert<T>(p.omega_q), convert<T>(p.omega_k), convert<T>(p.omega_v),
+          convert<T>(p.beta_q),  convert<T>(p.beta_k),  convert<T>(p.beta_v)};
+}
+
 // ---- printing -------------------------------------------------------------------------------
 
 template <class T, std::size_t R, std::size_t C>
@@ -127,6 +142,16 @@ struct pattern_case {
   }
 };
 
+//! One of the numpy reference problems of tests/data/reference_cases.hpp, in scalar type T.
+template <const auto& Problem, class T>
+struct reference_case {
+  static void run(const char* name) noexcept {
+    static constexpr auto x = convert<T>(Problem.x);
+    static constexpr auto p = convert<T>(Problem.params);
+    print(name, ctattn::self_attention(opaque(x), opaque(p)));
+  }
+};
+
 //! exp, exp_fast and sqrt on arguments across their domains (special values included).
 template <class T>
 struct scalar_math_case {
@@ -167,11 +192,21 @@ using cases = case_table<notebook_case<float>, notebook_case<double>, notebook_l
                          pattern_case<double, 16, 16, 16, 16, 7>,
                          pattern_case<float, 7, 3, 2, 5, 11, ctattn::exp_fast_fn>,
                          pattern_case<double, 1, 4, 4, 4, 13>, scalar_math_case<float>,
-                         scalar_math_case<double>>;
+                         scalar_math_case<double>,
+                         reference_case<reference_data::dk3_dv4, float>,
+                         reference_case<reference_data::dk3_dv4, double>,
+                         reference_case<reference_data::many_tokens_20, float>,
+                         reference_case<reference_data::d1_n8_large_scores, double>,
+                         reference_case<reference_data::huge_scores_saturated, float>,
+                         reference_case<reference_data::tiny_inputs, float>,
+                         reference_case<reference_data::tiny_inputs, double>>;
 inline constexpr const char* case_names[] = {
-    "notebook_f32",   "notebook_f64",          "notebook_loop_f32",
-    "n16d16_f32",     "n16d16_f64",            "n7d3_dk2_dv5_expfast_f32",
-    "n1d4_f64",       "scalar_math_f32",       "scalar_math_f64"};
+    "notebook_f32",         "notebook_f64",           "notebook_loop_f32",
+    "n16d16_f32",           "n16d16_f64",             "n7d3_dk2_dv5_expfast_f32",
+    "n1d4_f64",             "scalar_math_f32",        "scalar_math_f64",
+    "ref_dk3_dv4_f32",      "ref_dk3_dv4_f64",        "ref_many_tokens_20_f32",
+    "ref_d1_n8_large_f64",  "ref_huge_saturated_f32", "ref_tiny_inputs_f32",
+    "ref_tiny_inputs_f64"};
 
 }  // namespace ctattn_embedded
 
