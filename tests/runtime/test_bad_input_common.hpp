@@ -160,7 +160,8 @@ constexpr bool valid_weights(const M& w) noexcept {
 //! sum_m w(m, n) in [1 - B, 1 + B], the exact sum lies in [lo - B vmax, hi + B vmax] (vmax =
 //! max_m |V(d, m)|), and recursive summation of the N rounded products adds at most
 //! gamma_N (1 + B) vmax, gamma_N = N u / (1 - N u), plus N times the smallest subnormal for
-//! products that underflow.
+//! products that underflow. Where that range reaches beyond the largest finite F, the output may
+//! be +-inf (the weights sum to slightly more than 1 and the sum overflows).
 template <class MV, class MO>
 constexpr bool output_in_value_range(const MV& v, const MO& out) noexcept {
   using F = typename MV::value_type;
@@ -182,9 +183,16 @@ constexpr bool output_in_value_range(const MV& v, const MO& out) noexcept {
     const double slack = (b + gamma * (1.0 + b)) * vmax +
                          static_cast<double>(n) *
                              static_cast<double>(std::numeric_limits<F>::denorm_min());
+    // Near the largest finite F the widened range leaves F: the sum may then overflow to inf.
+    const double lob = lo - slack;
+    const double hib = hi + slack;
+    const double top = static_cast<double>(std::numeric_limits<F>::max());
+    const double inf = std::numeric_limits<double>::infinity();
     for (std::size_t c = 0; c < MO::cols; ++c) {
       const double o = static_cast<double>(out.elems[d * MO::cols + c]);
-      if (!(o >= lo - slack && o <= hi + slack)) return false;
+      const bool low_ok = o >= lob || (lob < -top && o == -inf);
+      const bool high_ok = o <= hib || (hib > top && o == inf);
+      if (!(low_ok && high_ok)) return false;
     }
   }
   return true;
@@ -197,6 +205,23 @@ constexpr bool same_bits(const M& a, const M& b) noexcept {
   using U = std::conditional_t<sizeof(F) == 8, std::uint64_t, std::uint32_t>;
   for (std::size_t i = 0; i < M::count; ++i)
     if (std::bit_cast<U>(a.elems[i]) != std::bit_cast<U>(b.elems[i])) return false;
+  return true;
+}
+
+//! Bitwise equality, except that a NaN matches any NaN: IEEE 754 leaves the sign and payload of
+//! a NaN result open (x86 returns the first operand's NaN when both are NaN, and the loop form
+//! adds the bias as beta + Omega x where the matrix form adds Omega x + beta). Every non-NaN
+//! value, including the sign of zero, must match bit for bit.
+template <class M>
+constexpr bool same_bits_or_both_nan(const M& a, const M& b) noexcept {
+  using F = typename M::value_type;
+  using U = std::conditional_t<sizeof(F) == 8, std::uint64_t, std::uint32_t>;
+  for (std::size_t i = 0; i < M::count; ++i) {
+    const F x = a.elems[i];
+    const F y = b.elems[i];
+    if (x != x && y != y) continue;
+    if (std::bit_cast<U>(x) != std::bit_cast<U>(y)) return false;
+  }
   return true;
 }
 
