@@ -101,9 +101,32 @@ consteval void require_mask_shape() {
                 "see Nkv, Nq and the mask's MR x MC below");
 }
 
-// 1 / sqrt(Dk), rounded to T, computed once at compile time.
+// dst[i] = src[i] for i < Count, as folds of at most 64 elements (one constant-evaluation step
+// each; Clang refuses folds of more than 256 elements).
+template <std::size_t Count, class T, class U>
+constexpr void copy_n(T* dst, const U* src) noexcept {
+  constexpr std::size_t chunk = Count < 64 ? Count : 64;
+  std::size_t i = 0;
+  for (; i + chunk <= Count; i += chunk) {
+    [&]<std::size_t... J>(std::index_sequence<J...>) {
+      ((dst[i + J] = src[i + J]), ...);
+    }(std::make_index_sequence<chunk>{});
+  }
+  [&]<std::size_t... J>(std::index_sequence<J...>) {
+    ((dst[i + J] = src[i + J]), ...);
+  }(std::make_index_sequence<Count % chunk>{});
+}
+
+// 1 / sqrt(Dk), rounded to T, computed once at compile time. Types without ctattn::sqrt
+// (fixed point) get 1 / sqrt(Dk) computed in double and rounded once to T, still at compile
+// time, so no floating point reaches their compiled code.
 template <class T, std::size_t Dk>
-inline constexpr T inv_sqrt = T(1) / ctattn::sqrt(static_cast<T>(Dk));
+inline constexpr T inv_sqrt = [] {
+  if constexpr (requires(T v) { ctattn::sqrt(v); })
+    return T(1) / ctattn::sqrt(static_cast<T>(Dk));
+  else
+    return static_cast<T>(1.0 / ctattn::sqrt(static_cast<double>(Dk)));
+}();
 
 // The scale factor an option stands for (unscaled_t: none).
 template <class T, std::size_t Dk>
@@ -128,9 +151,13 @@ template <class T, std::size_t Nkv, std::size_t Nq, std::size_t MR, std::size_t 
 constexpr void and_mask(matrix<bool, Nkv, Nq>& keep, const allowed_t<MR, MC>& a) noexcept {
   require_mask_shape<Nkv, Nq, MR, MC>();
   if constexpr (Nkv == MR && Nq == MC) {
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      ((keep.elems[I] = keep.elems[I] && a.mask.elems[I]), ...);
-    }(std::make_index_sequence<Nkv * Nq>{});
+    for (std::size_t m = 0; m < Nkv; ++m) {
+      bool* kr = keep.elems + m * Nq;
+      const bool* ar = a.mask.elems + m * Nq;
+      [&]<std::size_t... J>(std::index_sequence<J...>) {
+        ((kr[J] = kr[J] && ar[J]), ...);
+      }(std::make_index_sequence<Nq>{});
+    }
   }
 }
 template <class T, std::size_t Nkv, std::size_t Nq, std::size_t MR>
@@ -189,9 +216,12 @@ constexpr void attend_into(matrix<T, Dv, Nq>& out, matrix<T, Nkv, Nq>& weights,
     const auto s = pick_option<is_scale_option>(unscaled, opts...);
     if constexpr (!std::is_same_v<std::remove_cvref_t<decltype(s)>, unscaled_t>) {
       const T c = scale_factor<T, Dk>(s);
-      [&]<std::size_t... I>(std::index_sequence<I...>) {
-        ((scores.elems[I] = scores.elems[I] * c), ...);
-      }(std::make_index_sequence<Nkv * Nq>{});
+      for (std::size_t m = 0; m < Nkv; ++m) {
+        T* sr = scores.elems + m * Nq;
+        [&]<std::size_t... J>(std::index_sequence<J...>) {
+          ((sr[J] = sr[J] * c), ...);
+        }(std::make_index_sequence<Nq>{});
+      }
     }
   }
   if constexpr (has_option_v<is_mask_option, Opts...>) {

@@ -102,10 +102,7 @@ constexpr multihead_result<T, D, N, H> multihead_impl(const matrix<T, DX, N>& x,
         attend_into(sa, r.weights[h], q, k, v, opts...);
       else
         attend_into(sa, r.weights[h], q, k, v, scaled, opts...);
-      T* dst = stacked.elems + h * Dh * N;
-      [&]<std::size_t... I>(std::index_sequence<I...>) {
-        ((dst[I] = sa.elems[I]), ...);
-      }(std::make_index_sequence<Dh * N>{});
+      copy_n<Dh * N>(stacked.elems + h * Dh * N, sa.elems);
     }
     if constexpr (requires { mp.beta_c; })
       r.output = affine(mp.omega_c, stacked, mp.beta_c);

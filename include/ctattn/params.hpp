@@ -189,9 +189,7 @@ struct load_visitor {
     static_assert(std::is_same_v<typename M::value_type, T>,
                   "ctattn::load_params: the flat array's element type differs from the "
                   "parameters' element type");
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      ((m.elems[I] = src[I]), ...);
-    }(std::make_index_sequence<M::count>{});
+    copy_n<M::count>(m.elems, src);
     src += M::count;
   }
 };
@@ -204,9 +202,7 @@ struct store_visitor {
     static_assert(std::is_same_v<typename M::value_type, T>,
                   "ctattn::store_params: the flat array's element type differs from the "
                   "parameters' element type");
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      ((dst[I] = m.elems[I]), ...);
-    }(std::make_index_sequence<M::count>{});
+    copy_n<M::count>(dst, m.elems);
     dst += M::count;
   }
 };

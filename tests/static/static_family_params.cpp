@@ -70,4 +70,16 @@ static_assert([] {
   ctattn::load_params(back, std::span<const double, 12>(out));
   return back == p2;
 }());
+
+// Large parameters load in folds of at most 64 elements (Clang rejects folds over 256): the
+// D = 64, H = 8 multi-head's 64 x 64 omega_c included.
+using big = ctattn::multihead_params_with_bias<double, 64, 8>;
+constexpr auto big_flat = [] {
+  std::array<double, ctattn::parameter_count_v<big>> a{};
+  for (std::size_t i = 0; i < a.size(); ++i) a[i] = static_cast<double>(i % 977);
+  return a;
+}();
+constexpr auto big_p = ctattn::load_params<big>(big_flat);
+static_assert(big_p.omega_c(63, 63) == static_cast<double>((big_flat.size() - 65) % 977));
+static_assert(ctattn::store_params(big_p) == big_flat);
 }  // namespace
