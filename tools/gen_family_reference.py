@@ -1,7 +1,11 @@
 #!/usr/bin/python3
 """Reference values for ctattn's attention family, computed independently with numpy.
 
-Writes (run from the repository root with Debian's numpy: /usr/bin/python3):
+Usage: /usr/bin/python3 tools/gen_family_reference.py [OUT]
+Without OUT it writes the three files below; with OUT it writes only the one whose file name is
+OUT's, to OUT (tools/check_generated.py uses that to check the committed files are current).
+
+Writes (Debian's numpy: /usr/bin/python3):
   tests/data/family_reference.hpp   cases for tests/runtime/test_family_reference.cpp
   examples/multihead_expected.hpp   inputs, weights and expected output of examples/multihead.cpp
   examples/load_weights_data.hpp    weights exported by tools/export_weights.py (the CLI, from
@@ -146,8 +150,22 @@ FOOTER = """
 """
 
 
+OUTPUT = {}  # file name -> path to write, from the command line
+
+
+def target(path):
+    """Where to write the repository file `path`, or None to skip it."""
+    name = os.path.basename(path)
+    if OUTPUT:
+        return OUTPUT.get(name)
+    return os.path.join(ROOT, path)
+
+
 def write(path, guard, namespace, sections):
-    with open(os.path.join(ROOT, path), "w", encoding="ascii") as f:
+    out = target(path)
+    if out is None:
+        return
+    with open(out, "w", encoding="ascii") as f:
         f.write(HEADER % (np.__version__, guard, guard, namespace))
         for s in sections:
             f.write("\n" + s)
@@ -263,15 +281,22 @@ def main():
         for m, a in zip(["omega_q", "omega_k", "omega_v", "beta_q", "beta_k", "beta_v"], p):
             named.append(("heads%d_%s" % (i, m), a))
     named += [("omega_c", omega_c), ("beta_c", beta_c)]
+    out = target("examples/load_weights_data.hpp")
+    if out is None:
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         npz = os.path.join(tmp, "demo_weights.npz")
         np.savez(npz, **dict(named))
         subprocess.run([sys.executable, os.path.join(ROOT, "tools", "export_weights.py"), npz,
                         "--name", "demo_weights", "--type", "float", "--namespace", "demo",
-                        "--out", os.path.join(ROOT, "examples", "load_weights_data.hpp")],
+                        "--out", out],
                        check=True)
     return 0
 
 
 if __name__ == "__main__":
+    if len(sys.argv) > 2:
+        sys.exit(__doc__)
+    if len(sys.argv) == 2:
+        OUTPUT[os.path.basename(sys.argv[1])] = sys.argv[1]
     sys.exit(main())
