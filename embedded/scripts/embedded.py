@@ -72,6 +72,12 @@ def cross_constant(target, name):
     return ast.literal_eval(ini["constants"][name])
 
 
+def predefined_macros(target):
+    """The cross compiler's predefined macros for the target's flags."""
+    return run(["arm-none-eabi-g++"] + cross_constant(target, "arch") + ["-dM", "-E", "-x", "c++",
+               os.devnull], capture_output=True).stdout
+
+
 def missing_tools(need_qemu=True):
     tools = ["arm-none-eabi-g++", "arm-none-eabi-gcc", "arm-none-eabi-size", "arm-none-eabi-nm",
              "arm-none-eabi-objdump", "meson", "ninja"]
@@ -161,7 +167,9 @@ def cmd_check(args):
     failed = passed = 0
     for target in TARGETS:
         for opt in OPTIMIZATIONS:
-            d = build(args.build_root, target, opt, ["bitcheck.elf", "attention_example.elf"])
+            control = "__ARM_FP" in predefined_macros(target)
+            d = build(args.build_root, target, opt, ["bitcheck.elf", "attention_example.elf"]
+                      + (["bitcheck_contract_fast.elf"] if control else []))
             name = f"{target} -O{opt}"
             rc, out = qemu(target, d / "bitcheck.elf")
             values, problems = compare(host_lines, out.splitlines())
@@ -176,6 +184,18 @@ def cmd_check(args):
                 passed += 1
                 log(f"ok   {name} bitcheck: {values} values in {len(cases)} cases bit-identical "
                     f"to the host")
+            if control:
+                # The check must see what -ffp-contract=fast (fused multiply-add) does.
+                rc, out = qemu(target, d / "bitcheck_contract_fast.elf")
+                _, problems = compare(host_lines, out.splitlines())
+                if rc == 0 and problems:
+                    passed += 1
+                    log(f"ok   {name} negative control: with -ffp-contract=fast "
+                        f"{len(problems)} of {values} values differ from the host, as they must")
+                else:
+                    failed += 1
+                    log(f"FAIL {name} negative control: -ffp-contract=fast firmware (status {rc}) "
+                        f"matched the host; the comparison would not see contraction")
             rc, out = qemu(target, d / "attention_example.elf")
             if rc == 0:
                 passed += 1
