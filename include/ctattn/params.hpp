@@ -27,12 +27,12 @@
 #include <type_traits>
 #include <utility>
 
+// Only the Hana headers used (include cost is measured; <boost/hana.hpp> costs ~3x more).
 #include <boost/hana/accessors.hpp>
-#include <boost/hana/for_each.hpp>
+#include <boost/hana/basic_tuple.hpp>
 #include <boost/hana/pair.hpp>
 #include <boost/hana/second.hpp>
 #include <boost/hana/string.hpp>
-#include <boost/hana/tuple.hpp>
 
 #include <ctattn/attention.hpp>
 #include <ctattn/matrix.hpp>
@@ -56,7 +56,7 @@ struct accessors_impl<ctattn::attention_params<T, D, Dk, Dv>> {
   using S = ctattn::attention_params<T, D, Dk, Dv>;
   static constexpr auto apply() {
     using ctattn::detail::member_accessor;
-    return hana::make_tuple(
+    return hana::make_basic_tuple(
         hana::make_pair(BOOST_HANA_STRING("omega_q"), member_accessor<&S::omega_q>{}),
         hana::make_pair(BOOST_HANA_STRING("omega_k"), member_accessor<&S::omega_k>{}),
         hana::make_pair(BOOST_HANA_STRING("omega_v"), member_accessor<&S::omega_v>{}),
@@ -71,7 +71,7 @@ struct accessors_impl<ctattn::cross_attention_params<T, Dq, Dkv, Dk, Dv>> {
   using S = ctattn::cross_attention_params<T, Dq, Dkv, Dk, Dv>;
   static constexpr auto apply() {
     using ctattn::detail::member_accessor;
-    return hana::make_tuple(
+    return hana::make_basic_tuple(
         hana::make_pair(BOOST_HANA_STRING("omega_q"), member_accessor<&S::omega_q>{}),
         hana::make_pair(BOOST_HANA_STRING("omega_k"), member_accessor<&S::omega_k>{}),
         hana::make_pair(BOOST_HANA_STRING("omega_v"), member_accessor<&S::omega_v>{}),
@@ -86,7 +86,7 @@ struct accessors_impl<ctattn::multihead_params<T, D, H>> {
   using S = ctattn::multihead_params<T, D, H>;
   static constexpr auto apply() {
     using ctattn::detail::member_accessor;
-    return hana::make_tuple(
+    return hana::make_basic_tuple(
         hana::make_pair(BOOST_HANA_STRING("heads"), member_accessor<&S::heads>{}),
         hana::make_pair(BOOST_HANA_STRING("omega_c"), member_accessor<&S::omega_c>{}));
   }
@@ -97,7 +97,7 @@ struct accessors_impl<ctattn::multihead_params_with_bias<T, D, H>> {
   using S = ctattn::multihead_params_with_bias<T, D, H>;
   static constexpr auto apply() {
     using ctattn::detail::member_accessor;
-    return hana::make_tuple(
+    return hana::make_basic_tuple(
         hana::make_pair(BOOST_HANA_STRING("heads"), member_accessor<&S::heads>{}),
         hana::make_pair(BOOST_HANA_STRING("omega_c"), member_accessor<&S::omega_c>{}),
         hana::make_pair(BOOST_HANA_STRING("beta_c"), member_accessor<&S::beta_c>{}));
@@ -123,21 +123,18 @@ consteval void require_params_type() {
                 "ctattn::matrix, a std::array of them, or a Boost.Hana Struct of them");
 }
 
+// Number of members of a Hana Struct (its accessors are a hana::basic_tuple of pairs).
+template <class Tuple>
+inline constexpr std::size_t accessor_count_v = 0;
+template <class... X>
+inline constexpr std::size_t accessor_count_v<boost::hana::basic_tuple<X...>> = sizeof...(X);
+
+template <class S>
+inline constexpr std::size_t member_count_v =
+    accessor_count_v<std::remove_cvref_t<decltype(boost::hana::accessors<S>())>>;
+
 // Visits every matrix in P (a matrix, a std::array of parameters, or a Hana Struct) in layout
 // order, calling v.leaf(matrix).
-template <class P, class V>
-constexpr void walk_params(P& p, V& v) noexcept;
-
-template <class P, class V>
-struct walk_member {
-  P* p;
-  V* v;
-  template <class Pair>
-  constexpr void operator()(const Pair& member) const noexcept {
-    walk_params(boost::hana::second(member)(*p), *v);
-  }
-};
-
 template <class P, class V>
 constexpr void walk_params(P& p, V& v) noexcept {
   using S = std::remove_const_t<P>;
@@ -147,24 +144,14 @@ constexpr void walk_params(P& p, V& v) noexcept {
   } else if constexpr (is_std_array_v<S>) {
     for (auto& e : p) walk_params(e, v);
   } else if constexpr (boost::hana::Struct<S>::value) {
-    boost::hana::for_each(boost::hana::accessors<S>(), walk_member<P, V>{&p, &v});
+    constexpr auto members = boost::hana::accessors<S>();
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (walk_params(boost::hana::second(boost::hana::at_c<I>(members))(p), v), ...);
+    }(std::make_index_sequence<member_count_v<S>>{});
   }
 }
 
 // Number of scalars in P, from its type alone.
-template <class P>
-constexpr std::size_t count_params() noexcept;
-
-template <class P>
-struct count_member {
-  std::size_t* n;
-  template <class Pair>
-  constexpr void operator()(const Pair& member) const noexcept {
-    using M = std::remove_cvref_t<decltype(boost::hana::second(member)(std::declval<P&>()))>;
-    *n += count_params<M>();
-  }
-};
-
 template <class P>
 constexpr std::size_t count_params() noexcept {
   require_params_type<P>();
@@ -173,9 +160,12 @@ constexpr std::size_t count_params() noexcept {
   } else if constexpr (is_std_array_v<P>) {
     return std::tuple_size_v<P> * count_params<typename P::value_type>();
   } else if constexpr (boost::hana::Struct<P>::value) {
-    std::size_t n = 0;
-    boost::hana::for_each(boost::hana::accessors<P>(), count_member<P>{&n});
-    return n;
+    using members = std::remove_cvref_t<decltype(boost::hana::accessors<P>())>;
+    return []<std::size_t... I>(std::index_sequence<I...>) {
+      return (std::size_t{0} + ... +
+              count_params<std::remove_cvref_t<decltype(boost::hana::second(
+                  boost::hana::at_c<I>(std::declval<const members&>()))(std::declval<P&>()))>>());
+    }(std::make_index_sequence<member_count_v<P>>{});
   } else {
     return 0;
   }

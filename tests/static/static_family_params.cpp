@@ -2,6 +2,12 @@
 // trips, all in constant evaluation.
 #include <ctattn/params.hpp>
 
+#include <boost/hana/at.hpp>
+#include <boost/hana/equal.hpp>
+#include <boost/hana/keys.hpp>
+#include <boost/hana/length.hpp>
+#include <boost/hana/members.hpp>
+
 #include <array>
 #include <type_traits>
 
@@ -13,6 +19,16 @@ static_assert(std::is_aggregate_v<ctattn::attention_params<double, 4, 2, 3>>);
 static_assert(std::is_aggregate_v<ctattn::multihead_params<double, 4, 2>>);
 static_assert(std::is_aggregate_v<ctattn::multihead_params_with_bias<double, 4, 2>>);
 static_assert(std::is_aggregate_v<ctattn::cross_attention_params<double, 4, 5, 2, 3>>);
+
+// They are genuine Hana Structs: Hana's own algorithms see the members, with their names.
+namespace hana = boost::hana;
+static_assert(hana::Struct<ctattn::attention_params<double, 4, 2, 3>>::value);
+constexpr auto names = hana::keys(ctattn::attention_params<double, 4, 2, 3>{});
+static_assert(hana::at_c<0>(names) == BOOST_HANA_STRING("omega_q"));
+static_assert(hana::at_c<5>(names) == BOOST_HANA_STRING("beta_v"));
+static_assert(hana::length(names) == hana::size_c<6>);
+static_assert(hana::length(hana::members(ctattn::multihead_params_with_bias<double, 4, 2>{})) ==
+              hana::size_c<3>);
 
 // Counts from the types: 3 matrices + 3 vectors; heads, then omega_c (and beta_c).
 static_assert(ctattn::parameter_count_v<ctattn::attention_params<double, 4, 2, 3>> ==
