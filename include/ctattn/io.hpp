@@ -18,7 +18,9 @@
 //   - rows wrap at the line width; arrays of more than 1000 elements are summarised with
 //     "..." around their first and last 3 items per axis.
 // Digits come from std::to_chars (shortest round-trip, or correctly rounded at a precision).
-// Tested against numpy itself: tests/runtime/test_io.cpp, data from tools/gen_io_cases.py.
+// Tested against numpy itself (1.24, Debian 12): tests/runtime/test_io.cpp, data from
+// tools/gen_io_cases.py. Not reproduced: non-default floatmode/sign/suppress options, 0-d and
+// 3-D+ arrays, complex and integer dtypes.
 #ifndef CTATTN_IO_HPP
 #define CTATTN_IO_HPP
 

@@ -26,6 +26,8 @@ std::string sci(double v) {
 struct worst_error {
   double rel = 0;  // max |got - ref| / |ref| over the elements with |ref| >= floor
   std::string where;
+  std::size_t equal = 0;  // elements equal to numpy's
+  std::size_t total = 0;
 };
 
 // Checks every element of `got` against `ref`; records the largest relative error.
@@ -45,6 +47,8 @@ void check_close(const ctattn::matrix<T, R, C>& got, const ctattn::matrix<double
       CAPTURE(b);
       CHECK(a == doctest::Approx(b));  // reports the two values
     }
+    ++worst.total;
+    if (a == b) ++worst.equal;
     const double mag = ctattn::abs(b);
     if (mag >= floor && mag > 0) {
       const double rel = ctattn::abs(a - b) / mag;
@@ -82,7 +86,9 @@ TEST_CASE_TEMPLATE("reference: self_attention matches numpy on every case", T, d
       std::string(sizeof(T) == 8 ? "double" : "float") + " vs numpy float64 over " +
       std::to_string(cases) + " cases: max relative error weights " + sci(worst_weights.rel) +
       " (" + worst_weights.where + "), outputs " + sci(worst_output.rel) + " (" +
-      worst_output.where + ")";
+      worst_output.where + "); equal to numpy: " + std::to_string(worst_weights.equal) + "/" +
+      std::to_string(worst_weights.total) + " weights, " + std::to_string(worst_output.equal) +
+      "/" + std::to_string(worst_output.total) + " outputs";
   MESSAGE(summary);
 }
 
