@@ -7,6 +7,7 @@
 #define CTATTN_CTATTN_HPP
 
 #include <ctattn/attention.hpp>
+#include <ctattn/fixed.hpp>
 #include <ctattn/math.hpp>
 #include <ctattn/matrix.hpp>
 #include <ctattn/multihead.hpp>
