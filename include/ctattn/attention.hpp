@@ -20,6 +20,7 @@
 #include <array>
 #include <cstddef>
 #include <limits>
+#include <type_traits>
 #include <utility>
 
 #include <ctattn/detail/fp.hpp>
@@ -133,9 +134,15 @@ template <class T, std::size_t Dk>
 constexpr T scale_factor(const scaled_t&) noexcept {
   return inv_sqrt<T, Dk>;
 }
-template <class T, std::size_t Dk>
-constexpr T scale_factor(const scale_t<T>& s) noexcept {
-  return s.factor;
+template <class T, std::size_t Dk, class U>
+constexpr T scale_factor(const scale_t<U>& s) noexcept {
+  static_assert(std::is_same_v<T, U>,
+                "ctattn::scale(c): c must have the attention's element type T (see T and U "
+                "below; e.g. write scale(0.5f) for float)");
+  if constexpr (std::is_same_v<T, U>)
+    return s.factor;
+  else
+    return T(1);
 }
 
 template <class T, std::size_t Nkv, std::size_t Nq>
@@ -185,11 +192,14 @@ constexpr bool is_minus_inf(const T& x) noexcept {
 
 // scores = (scores * c) + add where add != -inf; add == -inf clears keep. By selection: no
 // arithmetic with infinities, so it also works in constant evaluation.
-template <class T, std::size_t Nkv, std::size_t Nq, std::size_t MR, std::size_t MC>
+template <class T, std::size_t Nkv, std::size_t Nq, class U, std::size_t MR, std::size_t MC>
 constexpr void add_mask(matrix<T, Nkv, Nq>& scores, matrix<bool, Nkv, Nq>& keep,
-                        const additive_mask_t<T, MR, MC>& a) noexcept {
+                        const additive_mask_t<U, MR, MC>& a) noexcept {
   require_mask_shape<Nkv, Nq, MR, MC>();
-  if constexpr (Nkv == MR && Nq == MC) {
+  static_assert(std::is_same_v<T, U>,
+                "ctattn::additive_mask(A): A must have the attention's element type T (see T "
+                "and U below)");
+  if constexpr (Nkv == MR && Nq == MC && std::is_same_v<T, U>) {
     for (std::size_t m = 0; m < Nkv; ++m) {
       T* sr = scores.elems + m * Nq;
       bool* kr = keep.elems + m * Nq;
