@@ -223,7 +223,8 @@ TEST_CASE_TEMPLATE("math: special values at run time", F, float, double) {
   using C = ctattn::detail::exp_consts<F>;
   const F nan = launder(lim::quiet_NaN());
   const F inf = launder(lim::infinity());
-  for (auto exp_f : {+[](F x) { return ctattn::exp(x); }, +[](F x) { return ctattn::exp_fast(x); }}) {
+  for (auto exp_f :
+       {+[](F x) { return ctattn::exp(x); }, +[](F x) { return ctattn::exp_fast(x); }}) {
     const F e_nan = exp_f(nan);
     CHECK(e_nan != e_nan);
     CHECK(exp_f(inf) == inf);
