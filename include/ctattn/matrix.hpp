@@ -19,6 +19,7 @@
 #include <type_traits>
 #include <utility>
 
+#include <ctattn/detail/consteval_gemm.hpp>
 #include <ctattn/detail/fp.hpp>
 
 CTATTN_DETAIL_FP_STRICT_BEGIN
@@ -314,6 +315,10 @@ consteval void require_product_shape() {
 template <class T, std::size_t R, std::size_t K, std::size_t C>
 constexpr void gemm_acc(matrix<T, R, C>& out, const matrix<T, R, K>& a,
                         const matrix<T, K, C>& b) noexcept {
+  if (std::is_constant_evaluated()) {  // same order, within the default evaluation budgets
+    gemm_consteval<R, K, C, K, 1>(out.elems, a.elems, b.elems);
+    return;
+  }
   for (std::size_t i = 0; i < R; ++i) {
     T* o = out.elems + i * C;
     for (std::size_t k = 0; k < K; ++k) {
@@ -330,6 +335,10 @@ constexpr void gemm_acc(matrix<T, R, C>& out, const matrix<T, R, K>& a,
 template <class T, std::size_t K, std::size_t M, std::size_t C>
 constexpr void gemm_tn_acc(matrix<T, M, C>& out, const matrix<T, K, M>& a,
                            const matrix<T, K, C>& b) noexcept {
+  if (std::is_constant_evaluated()) {  // same order, within the default evaluation budgets
+    gemm_consteval<M, K, C, 1, M>(out.elems, a.elems, b.elems);
+    return;
+  }
   for (std::size_t k = 0; k < K; ++k) {
     const T* bk = b.elems + k * C;
     for (std::size_t m = 0; m < M; ++m) {
