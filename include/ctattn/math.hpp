@@ -55,9 +55,10 @@ struct exp_consts<double> {
   static constexpr double ln2_lo = 1.90821492927058770002e-10;  // 0x3dea39ef35793c76
   static constexpr double inv_ln2 = 1.44269504088896338700e+00;
   static constexpr double shifter = 0x1.8p52;  // x + shifter - shifter rounds x to an integer
-  // exp(x) overflows above `overflow` and rounds to +0 below `underflow`.
-  static constexpr double overflow = 7.09782712893383973096e+02;
-  static constexpr double underflow = -7.45133219101941108420e+02;
+  // The largest x whose e^x rounds to a finite number, the smallest whose e^x rounds to
+  // nonzero (checked against MPFR with their neighbours by runtime_math_accuracy).
+  static constexpr double overflow = 7.09782712893383973096e+02;    // 0x1.62e42fefa39efp+9
+  static constexpr double underflow = -7.45133219101941108420e+02;  // -0x1.74910d52d3051p+9
   // Remez polynomial for R(r^2) = r (e^r + 1) / (e^r - 1) on |r| <= ln2/2, |error| < 2^-59.
   static constexpr double p1 = 1.66666666666666019037e-01;
   static constexpr double p2 = -2.77777777770155933842e-03;
@@ -71,8 +72,8 @@ struct exp_consts<float> {
   static constexpr float ln2_lo = 1.4286067653e-6f;  // 0x35bfbe8e
   static constexpr float inv_ln2 = 1.4426950216e+0f;
   static constexpr float shifter = 0x1.8p23f;
-  static constexpr float overflow = 0x1.62e42ep+6f;    // 88.7228317..., largest x with finite exp
-  static constexpr float underflow = -0x1.9fe368p+6f;  // -103.972076..., smallest x with exp > 0
+  static constexpr float overflow = 0x1.62e42ep+6f;    // 88.7228317...: as for double
+  static constexpr float underflow = -0x1.9fe368p+6f;  // -103.972076...
   // |r (e^r + 1) / (e^r - 1) - (2 + p1 r^2 + p2 r^4)| < 2^-27.74 on |r| <= 0.34568
   static constexpr float p1 = 1.6666625440e-1f;
   static constexpr float p2 = -2.7667332906e-3f;
