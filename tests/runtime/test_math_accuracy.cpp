@@ -224,7 +224,7 @@ template <>
 struct bounds<double> {
   static constexpr double exp_ulp = 1.0;
   static constexpr double fast_rel = 2.40e-10;
-  static constexpr double fast_ulp = 2.17e6;
+  static constexpr double fast_ulp = 2.1e6;
 };
 template <>
 struct bounds<float> {
