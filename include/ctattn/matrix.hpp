@@ -21,6 +21,7 @@
 
 #include <ctattn/detail/consteval_gemm.hpp>
 #include <ctattn/detail/fp.hpp>
+#include <ctattn/detail/kernels.hpp>
 
 CTATTN_DETAIL_FP_STRICT_BEGIN
 
@@ -311,10 +312,17 @@ consteval void require_product_shape() {
 
 // out(i, :) += a(i, k) * b(k, :) for k = 0, 1, ..., K-1, starting from T{}: every element is
 // accumulated over k in ascending order (the one evaluation order), while the inner fold runs
-// along a contiguous row of b and out, which the compiler vectorises.
+// along a contiguous row of b and out. At run time, float and double take the register-blocked
+// SIMD kernel of detail/kernels.hpp: the same operations in the same order, so the same bits.
 template <class T, std::size_t R, std::size_t K, std::size_t C>
 constexpr void gemm_acc(matrix<T, R, C>& out, const matrix<T, R, K>& a,
                         const matrix<T, K, C>& b) noexcept {
+  if constexpr (use_gemm_runtime_v<T, C>) {
+    if (!std::is_constant_evaluated()) {
+      gemm_runtime<R, K, C, K, 1>(out.elems, a.elems, b.elems);
+      return;
+    }
+  }
   if (std::is_constant_evaluated()) {  // same order, within the default evaluation budgets
     gemm_consteval<R, K, C, K, 1>(out.elems, a.elems, b.elems);
     return;
@@ -335,6 +343,12 @@ constexpr void gemm_acc(matrix<T, R, C>& out, const matrix<T, R, K>& a,
 template <class T, std::size_t K, std::size_t M, std::size_t C>
 constexpr void gemm_tn_acc(matrix<T, M, C>& out, const matrix<T, K, M>& a,
                            const matrix<T, K, C>& b) noexcept {
+  if constexpr (use_gemm_runtime_v<T, C>) {
+    if (!std::is_constant_evaluated()) {
+      gemm_runtime<M, K, C, 1, M>(out.elems, a.elems, b.elems);
+      return;
+    }
+  }
   if (std::is_constant_evaluated()) {  // same order, within the default evaluation budgets
     gemm_consteval<M, K, C, 1, M>(out.elems, a.elems, b.elems);
     return;
@@ -392,6 +406,10 @@ template <class T, std::size_t Dout, std::size_t Din, std::size_t Din2, std::siz
     for (std::size_t i = 0; i < Dout; ++i) {
       T* o = out.elems + i * N;
       const T b = beta.elems[i];
+      if (!std::is_constant_evaluated()) {
+        for (std::size_t j = 0; j < N; ++j) o[j] = o[j] + b;  // a loop vectorises; a fold may not
+        continue;
+      }
       [&]<std::size_t... J>(std::index_sequence<J...>) {
         ((o[J] = o[J] + b), ...);
       }(std::make_index_sequence<N>{});

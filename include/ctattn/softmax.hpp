@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <limits>
+#include <type_traits>
 #include <utility>
 
 #include <ctattn/detail/fp.hpp>
@@ -33,10 +34,59 @@ constexpr T softmax_term(const T& s, const T& mx, Exp& exp_f) noexcept {
     // exp(x) is 0 for x < -cutoff: 2^-cutoff lies below the smallest subnormal.
     constexpr T cutoff = T(std::numeric_limits<T>::max_exponent -
                            std::numeric_limits<T>::min_exponent + std::numeric_limits<T>::digits);
+    if (!std::is_constant_evaluated()) {
+      // Run time: the same result by selection instead of branches, so that the loop around it
+      // vectorises (the discarded exp of an out-of-range difference has no effect at run time;
+      // exp_f must be a pure function, as ctattn::exp and ctattn::exp_fast are).
+      const T y = exp_f(s - mx);
+      return s == mx ? T(1) : s < mx - cutoff ? T(0) : y;
+    }
     if (s == mx) return T(1);
     if (s < mx - cutoff) return T(0);
   }
   return exp_f(s - mx);
+}
+
+// softmax_cols at run time: the same operations in the same order, written as plain loops along
+// the contiguous rows, which GCC and Clang vectorise (exp included) where the folds below,
+// written for constant evaluation's step budget, stay scalar. tests/bitid checks the bits.
+template <class T, std::size_t R, std::size_t C, class Exp>
+constexpr matrix<T, R, C> softmax_cols_runtime(const matrix<T, R, C>& s, Exp& exp_f) noexcept {
+  matrix<T, R, C> e{};
+  T mx[C];
+  T total[C];
+  for (std::size_t j = 0; j < C; ++j) {
+    mx[j] = s.elems[j];
+    total[j] = T{};
+  }
+  for (std::size_t r = 1; r < R; ++r) {
+    const T* sr = s.elems + r * C;
+    for (std::size_t j = 0; j < C; ++j) mx[j] = mx[j] < sr[j] ? sr[j] : mx[j];
+  }
+  if constexpr (C * sizeof(T) < 64) {
+    // Short rows: one loop over the whole matrix, so that the exps fill whole vectors.
+    T mx_all[R * C];
+    for (std::size_t r = 0; r < R; ++r)
+      for (std::size_t j = 0; j < C; ++j) mx_all[r * C + j] = mx[j];
+    for (std::size_t i = 0; i < R * C; ++i)
+      e.elems[i] = softmax_term(s.elems[i], mx_all[i], exp_f);
+    for (std::size_t r = 0; r < R; ++r)
+      for (std::size_t j = 0; j < C; ++j) total[j] = total[j] + e.elems[r * C + j];
+  } else {
+    for (std::size_t r = 0; r < R; ++r) {
+      const T* sr = s.elems + r * C;
+      T* er = e.elems + r * C;
+      for (std::size_t j = 0; j < C; ++j) {
+        er[j] = softmax_term(sr[j], mx[j], exp_f);
+        total[j] = total[j] + er[j];
+      }
+    }
+  }
+  for (std::size_t r = 0; r < R; ++r) {
+    T* er = e.elems + r * C;
+    for (std::size_t j = 0; j < C; ++j) er[j] = er[j] / total[j];
+  }
+  return e;
 }
 }  // namespace detail
 
@@ -60,9 +110,12 @@ template <class T, std::size_t N, class Exp = exp_fn>
 template <class T, std::size_t R, std::size_t C, class Exp = exp_fn>
 [[nodiscard]] constexpr matrix<T, R, C> softmax_cols(const matrix<T, R, C>& s,
                                                      Exp exp_f = {}) noexcept {
+  if constexpr (detail::simd_target_v<T>) {
+    if (!std::is_constant_evaluated()) return detail::softmax_cols_runtime(s, exp_f);
+  }
   using seq = std::make_index_sequence<C>;
-  // Work row by row so that each fold runs along contiguous memory (vectorised at run time),
-  // while every column sees exactly the scalar order of softmax() above.
+  // Work row by row so that each fold runs along contiguous memory, while every column sees
+  // exactly the scalar order of softmax() above.
   row_vector<T, C> mx = row(s, 0);
   for (std::size_t r = 1; r < R; ++r) {
     const T* sr = s.elems + r * C;
