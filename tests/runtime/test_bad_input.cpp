@@ -13,6 +13,8 @@
 #include <ctattn/attention.hpp>
 #include <ctattn/math.hpp>
 #include <ctattn/matrix.hpp>
+#include <ctattn/multihead.hpp>
+#include <ctattn/options.hpp>
 #include <ctattn/softmax.hpp>
 
 #include "test_bad_input_common.hpp"
@@ -190,6 +192,43 @@ TEST_CASE("attention: NaN and infinities in inputs and parameters") {
     CHECK(r.weights == matrix<double, 1, 1>{1});
     CHECK(r.output == ctattn::affine(p2.omega_v, matrix<double, 2, 1>{-3e150, 0x1p-1060},
                                      p2.beta_v));
+  }
+}
+
+TEST_CASE("multi-head, cross-attention and masks follow the same rules") {
+  const matrix<double, 2, 3> x{0.5, -1, 2, 1, 0.25, -0.75};
+  SUBCASE("NaN in one head's omega_q: that head's weights are NaN, the other head's are not") {
+    ctattn::multihead_params<double, 2, 2> mp{};
+    mp.heads[0] = {{1, 0.5}, {0.5, 1}, {1, -1}, {0}, {0}, {0}};
+    mp.heads[1] = {{-1, 0.25}, {1, 1}, {0.5, 2}, {0}, {0}, {0}};
+    mp.omega_c = ctattn::identity<double, 2>();
+    const auto clean = ctattn::multihead_self_attention(launder(x), mp);
+    mp.heads[1].omega_q(0, 1) = qnan<double>;
+    const auto r = ctattn::multihead_self_attention(launder(x), mp);
+    CHECK(same_bits(r.weights[0], clean.weights[0]));
+    for (const double w : r.weights[1].elems) CHECK(is_nan(w));
+    // omega_c mixes every head into every output row, and 0 * NaN = NaN: even with
+    // omega_c = I the whole output is NaN.
+    for (const double o : r.output.elems) CHECK(is_nan(o));
+  }
+  SUBCASE("cross-attention with overflowing scores: the largest score wins") {
+    const auto r = ctattn::cross_attention(launder(matrix<double, 1, 2>{1e200, -1e200}),
+                                           launder(matrix<double, 1, 3>{1e200, -1e200, 1}), p1);
+    CHECK(r.weights == matrix<double, 3, 2>{1, 0, 0, 1, 0, 0});
+    CHECK(r.output == matrix<double, 1, 2>{1e200, -1e200});
+  }
+  SUBCASE("masks: masked keys get 0 even with +inf or NaN scores there; all masked -> 0") {
+    // scores x_m x_n for x = [1e200, 1, 2]: key 0 has +inf scores for query 0
+    const matrix<double, 1, 3> xs{1e200, 1, 2};
+    const matrix<bool, 3, 3> keep{false, true, true, true, true, true, true, false, false};
+    const auto r = ctattn::self_attention(launder(xs), p1, ctattn::allowed(keep));
+    CHECK(r.weights(0, 0) == 0.0);  // +inf score, masked
+    CHECK(r.weights(1, 0) + r.weights(2, 0) == 1.0);
+    CHECK(ctattn_test::valid_weights(r.weights));
+    const auto none = ctattn::filled<bool, 3, 3>(false);
+    const auto z = ctattn::self_attention(launder(xs), p1, ctattn::allowed(none));
+    CHECK(z.weights == ctattn::zeros<double, 3, 3>());
+    CHECK(z.output == ctattn::zeros<double, 1, 3>());
   }
 }
 
