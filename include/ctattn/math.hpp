@@ -210,6 +210,31 @@ constexpr F exp_with(F x, Kernel kernel) noexcept {
   return kernel(x);
 }
 
+// exp_with(x, exp_kernel_fn{}) for constant evaluation: the same operations in the same order
+// (reduce, the Remez polynomial by Horner's rule, scale_by_2k), written as three statements
+// instead of about fifty, because Clang's -fconstexpr-steps budget counts statements and a
+// softmax needs one exp per score. tests/ctime/static_exp_bits.cpp checks the bits.
+// (Aliases and constants are template parameters: a declaration statement is a step, too.)
+template <class C = exp_consts<double>>
+constexpr double exp_poly(double rr) noexcept {
+  return C::p1 + rr * (C::p2 + rr * (C::p3 + rr * (C::p4 + rr * C::p5)));
+}
+template <class C = exp_consts<float>>
+constexpr float exp_poly(float rr) noexcept {
+  return C::p1 + rr * C::p2;
+}
+template <IeeeFloat F, class C = exp_consts<F>, class I = ieee<F>, class bits = typename I::bits,
+          class sbits = typename I::sbits, sbits shifter_bits = std::bit_cast<sbits>(C::shifter)>
+constexpr F exp_consteval(F x) noexcept {
+  if (x != x || x > C::overflow || x < C::underflow) return exp_with(x, exp_kernel_fn{});
+  const F t = x * C::inv_ln2 + C::shifter, kf = t - C::shifter, hi = x - kf * C::ln2_hi,
+          lo = kf * C::ln2_lo, r = hi - lo, rr = r * r, c = r - rr * exp_poly(rr),
+          y = F(1) + (((r * c) / (F(2) - c) - lo) + hi);
+  const sbits k = std::bit_cast<sbits>(t) - shifter_bits, k1 = k / 2, k2 = k - k1;
+  return y * std::bit_cast<F>(static_cast<bits>(static_cast<bits>(k1 + I::bias) << I::mant)) *
+         std::bit_cast<F>(static_cast<bits>(static_cast<bits>(k2 + I::bias) << I::mant));
+}
+
 }  // namespace detail
 
 //! exp(x) for float and double: error < 1 ulp of e^x over the whole domain (a faithful
@@ -228,6 +253,7 @@ constexpr F exp_with(F x, Kernel kernel) noexcept {
 struct exp_fn {
   template <IeeeFloat F>
   [[nodiscard]] constexpr F operator()(F x) const noexcept {
+    if (std::is_constant_evaluated()) return detail::exp_consteval(x);
     return detail::exp_with(x, detail::exp_kernel_fn{});
   }
   template <class T>
