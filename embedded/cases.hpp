@@ -3,8 +3,8 @@
 //
 // A case is a type with `static void run()` that computes at run time and prints one line per
 // value: "<case> <what> <index> <hex bits>". The list at the bottom is the table of cases; to
-// add one (a fixed-point case, say), write its type and append it there, and give `line` a
-// `bits()` overload for its scalar type if it is not float or double.
+// add one, write its type and append it there, and give `line` a `bits()` overload for its
+// scalar type if it is not float, double or ctattn::fixed (printed as its integer raw()).
 #ifndef CTATTN_EMBEDDED_CASES_HPP
 #define CTATTN_EMBEDDED_CASES_HPP
 
@@ -13,9 +13,11 @@
 #include <limits>
 
 #include <ctattn/attention.hpp>
+#include <ctattn/fixed.hpp>
 #include <ctattn/math.hpp>
 
 #include "console.hpp"
+#include "fixed_notebook.hpp"   // examples/: the notebook in fixed point
 #include "notebook_data.hpp"     // examples/: the notebook's inputs
 #include "reference_cases.hpp"  // tests/data/: the numpy reference problems
 
@@ -152,6 +154,27 @@ struct reference_case {
   }
 };
 
+//! The notebook in fixed point T (examples/fixed_notebook.hpp): inputs quantised in constant
+//! evaluation, attention computed at run time with integer instructions only.
+template <class T>
+struct fixed_notebook_case {
+  static void run(const char* name) noexcept {
+    print(name, fixed_notebook::run(opaque(fixed_notebook::inputs<T>)));
+  }
+};
+
+//! The problem of pattern_case<..., Seed> (N tokens, D = Dk = Dv) in fixed point T: the pattern
+//! values k / 2^15 (and k / 2^16 for the parameters) are exact in q15_16, quantised in constant
+//! evaluation, so that the run-time code is integer-only.
+template <class T, std::size_t N, std::size_t D, std::uint32_t Seed>
+struct fixed_pattern_case {
+  static void run(const char* name) noexcept {
+    static constexpr auto x = convert<T>(pattern<double, D, N>(Seed, 1.0));
+    static constexpr auto p = convert<T>(pattern_params<double, D, D, D>(Seed, 0.5));
+    print(name, ctattn::self_attention(opaque(x), opaque(p)));
+  }
+};
+
 //! exp, exp_fast and sqrt on arguments across their domains (special values included).
 template <class T>
 struct scalar_math_case {
@@ -187,6 +210,7 @@ struct case_table {
 };
 
 // The table. M3 (soft float) and M4F (single-precision FPU, double in software) run all of it.
+// The fixed-point cases at the end compare the integer raw() of every value.
 using cases = case_table<notebook_case<float>, notebook_case<double>, notebook_loop_case<float>,
                          pattern_case<float, 16, 16, 16, 16, 7>,
                          pattern_case<double, 16, 16, 16, 16, 7>,
@@ -199,14 +223,19 @@ using cases = case_table<notebook_case<float>, notebook_case<double>, notebook_l
                          reference_case<reference_data::d1_n8_large_scores, double>,
                          reference_case<reference_data::huge_scores_saturated, float>,
                          reference_case<reference_data::tiny_inputs, float>,
-                         reference_case<reference_data::tiny_inputs, double>>;
+                         reference_case<reference_data::tiny_inputs, double>,
+                         fixed_notebook_case<ctattn::q15_16>, fixed_notebook_case<ctattn::q5_10>,
+                         fixed_notebook_case<ctattn::q7_8>,
+                         fixed_pattern_case<ctattn::q15_16, 16, 16, 7>,
+                         reference_case<reference_data::dk3_dv4, ctattn::q15_16>>;
 inline constexpr const char* case_names[] = {
     "notebook_f32",         "notebook_f64",           "notebook_loop_f32",
     "n16d16_f32",           "n16d16_f64",             "n7d3_dk2_dv5_expfast_f32",
     "n1d4_f64",             "scalar_math_f32",        "scalar_math_f64",
     "ref_dk3_dv4_f32",      "ref_dk3_dv4_f64",        "ref_many_tokens_20_f32",
     "ref_d1_n8_large_f64",  "ref_huge_saturated_f32", "ref_tiny_inputs_f32",
-    "ref_tiny_inputs_f64"};
+    "ref_tiny_inputs_f64",  "notebook_q15_16",        "notebook_q5_10",
+    "notebook_q7_8",        "n16d16_q15_16",          "ref_dk3_dv4_q15_16"};
 
 }  // namespace ctattn_embedded
 

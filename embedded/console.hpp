@@ -61,6 +61,17 @@ class line {
   //! The IEEE-754 bit pattern of a float (8 digits) or double (16 digits).
   line& bits(float v) noexcept { return hex(std::bit_cast<std::uint32_t>(v), 8); }
   line& bits(double v) noexcept { return hex(std::bit_cast<std::uint64_t>(v), 16); }
+  //! The integer representation raw() of a fixed-point value (ctattn::fixed), two's complement
+  //! in as many digits as it has (4 for 16-bit, 8 for 32-bit formats). No floating point.
+  template <class Fixed>
+    requires requires(Fixed f) { f.raw(); }
+  line& bits(Fixed v) noexcept {
+    using rep = decltype(v.raw());
+    constexpr int digits = static_cast<int>(2 * sizeof(rep));
+    constexpr std::uint64_t mask = digits >= 16 ? ~std::uint64_t{0}
+                                                : (std::uint64_t{1} << (4 * digits)) - 1;
+    return hex(static_cast<std::uint64_t>(static_cast<std::int64_t>(v.raw())) & mask, digits);
+  }
   void end() noexcept {
     put('\n');
     buf_[len_] = '\0';

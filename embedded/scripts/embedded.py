@@ -9,8 +9,10 @@
   embedded.py footprint --build-root DIR [--check] [--markdown]
       Code/data bytes of the attention code (attention program minus its empty twin, from
       `size -A`) and its worst-case stack (-fstack-usage / -fcallgraph-info call graph,
-      plus a measurement under QEMU); with --check, asserts the M4F goals and that no linked
-      image references the heap, exceptions or RTTI.
+      plus a measurement under QEMU); with --check, asserts the M4F goals, that no linked
+      image references the heap, exceptions or RTTI, and that the fixed-point images contain
+      no floating point (no soft-float routine, no VFP instruction; a firmware that converts
+      one float at run time must be caught).
 
 Exits with 77 (meson's "skipped") when the cross toolchain, QEMU or meson is not installed.
 Standard library only: runs under any python3.
@@ -41,7 +43,14 @@ WORKLOADS = {
     "n16d16_f32": "float, N = 16, D = 16",
     "n3d4_f64": "double, N = 3, D = 4",
     "n16d16_f64": "double, N = 16, D = 16",
+    "n3d4_q15_16": "fixed q15_16, N = 3, D = 4",
+    "n16d16_q15_16": "fixed q15_16, N = 16, D = 16",
+    "n3d4_q7_8": "fixed q7_8, N = 3, D = 4",
 }
+# The fixed-point workloads: their images must be free of floating point.
+FIXED_WORKLOADS = [w for w in WORKLOADS if "_q" in w]
+# Negative control of that check: the q15_16 program with one float converted at run time.
+FLOAT_LEAK_ELF = "footprint_n3d4_q15_16_float_leak.elf"
 # The goal of issue 6 for the notebook-sized float attention on Cortex-M4F at -Os.
 GOAL = {"target": "m4f", "opt": "s", "workload": "n3d4_f32", "code": 2048, "stack": 512}
 # Symbols no linked image may reference: heap, exceptions, RTTI (typeinfo objects and names).
@@ -53,6 +62,20 @@ FORBIDDEN = [
     (re.compile(r"^__gxx_personality"), "exceptions"),
     (re.compile(r"^_ZT[IS]"), "RTTI"),
 ]
+# Floating point in a linked image: the Arm EABI soft-float routines of libgcc (__aeabi_fadd,
+# __aeabi_dmul, __aeabi_fcmplt, __aeabi_cdcmple, __aeabi_f2d, __aeabi_d2iz, __aeabi_i2f,
+# __aeabi_ul2d, __aeabi_h2f, ...; not the integer __aeabi_idiv/ldivmod/uldivmod/idiv0), libgcc's
+# generic names (__addsf3, __muldf3, __fixdfsi, __floatsidf, __extendsfdf2, ...), libm.
+SOFT_FLOAT = [
+    re.compile(r"^__aeabi_(?:[fd](?:add|sub|rsub|mul|div|neg|cmp\w*|2\w+)|c[fd]\w+|"
+               r"u?[il]2[fd]|h2f)$"),
+    re.compile(r"^__(?:add|sub|mul|div|neg|cmp|unord|eq|ne|lt|le|gt|ge|fix|fixuns|float|floatun|"
+               r"extend|trunc|pow|powi)\w*(?:sf|df|tf|hf)\w*$"),
+    re.compile(r"^(?:exp|exp2|expm1|log|log2|sqrt|pow|ldexp|frexp|floor|ceil|round|lround|"
+               r"nearbyint|rint|fabs|fma)[fl]?$"),
+]
+# A VFP/FPU instruction in objdump -d output (vadd.f32, vldr, vmov, vpush, vmrs, vcvt, ...).
+VFP_INSTRUCTION = re.compile(r"^\s*([0-9a-f]+):\t[0-9a-f ]+\t(v[a-z]+\S*)")
 QEMU_TIMEOUT = 120
 
 
@@ -164,6 +187,7 @@ def cmd_check(args):
     host = subprocess.run([args.host_exe], check=True, capture_output=True, text=True).stdout
     host_lines = host.splitlines()
     cases = sorted({line.split(" ")[0] for line in host_lines if line.count(" ") == 3})
+    fixed_values = sum(1 for line in host_lines if line.count(" ") == 3 and "_q" in line.split()[0])
     failed = passed = 0
     for target in TARGETS:
         for opt in OPTIMIZATIONS:
@@ -183,7 +207,7 @@ def cmd_check(args):
             else:
                 passed += 1
                 log(f"ok   {name} bitcheck: {values} values in {len(cases)} cases bit-identical "
-                    f"to the host")
+                    f"to the host ({fixed_values} of them fixed point, compared by raw integer)")
             if control:
                 # The check must see what -ffp-contract=fast (fused multiply-add) does.
                 rc, out = qemu(target, d / "bitcheck_contract_fast.elf")
@@ -325,16 +349,39 @@ def forbidden_symbols(elf):
     return found
 
 
+def float_symbols(elf):
+    """Soft-float and libm symbols an image defines or references."""
+    out = run(["arm-none-eabi-nm", str(elf)], capture_output=True).stdout
+    names = {line.split()[-1] for line in out.splitlines() if line.strip()}
+    return sorted(n for n in names if any(p.match(n) for p in SOFT_FLOAT))
+
+
+def vfp_instructions(elf):
+    """The FPU instructions in an image's code (addresses and mnemonics)."""
+    out = run(["arm-none-eabi-objdump", "-d", str(elf)], capture_output=True).stdout
+    return [f"{m.group(2)}@{m.group(1)}" for m in map(VFP_INSTRUCTION.match, out.splitlines())
+            if m]
+
+
+def floating_point(elf):
+    """Everything in an image that is floating point (empty list: integer-only)."""
+    return float_symbols(elf) + vfp_instructions(elf)
+
+
 def cmd_footprint(args):
     skip_if_missing(need_qemu=False)
     have_qemu = shutil.which("qemu-system-arm") is not None
     elfs = [f"footprint_{w}{e}.elf" for w in WORKLOADS for e in ("", "_empty")]
-    rows, failures, images = [], [], []
+    rows, failures, images, fixed_images, leak_images = [], [], [], [], []
     for target in TARGETS:
         flags = " ".join(cross_constant(target, "arch"))
         for opt in args.optimizations.split(","):
-            d = build(args.build_root, target, opt, elfs + ["bitcheck.elf", "attention_example.elf"])
+            d = build(args.build_root, target, opt,
+                      elfs + ["bitcheck.elf", "attention_example.elf", FLOAT_LEAK_ELF])
             images += [d / e for e in elfs + ["bitcheck.elf", "attention_example.elf"]]
+            fixed_images += [(target, opt, d / f"footprint_{w}{e}.elf")
+                             for w in FIXED_WORKLOADS for e in ("", "_empty")]
+            leak_images.append((target, opt, d / FLOAT_LEAK_ELF))
             for w in WORKLOADS:
                 full = section_sizes(d / f"footprint_{w}.elf")
                 empty = section_sizes(d / f"footprint_{w}_empty.elf")
@@ -376,9 +423,36 @@ def cmd_footprint(args):
         if found:
             failures.append(str(elf))
             log(f"FAIL {elf.parent.name}/{elf.name} references {', '.join(found)}")
-    log(f"ok   no heap, exception or RTTI symbol in {len(images) - len(failures)} linked images"
-        if not failures else f"{len(failures)} failures")
-    log(f"{1 + len(images) - len(failures)} passed, {len(failures)} failed")
+    heap_failures = len(failures)
+    if not heap_failures:
+        log(f"ok   no heap, exception or RTTI symbol in {len(images)} linked images")
+    # Fixed point: integer instructions only, and the check must see one float conversion.
+    for target, opt, elf in fixed_images:
+        found = floating_point(elf)
+        if found:
+            failures.append(str(elf))
+            log(f"FAIL {target} -O{opt} {elf.name} contains floating point: "
+                f"{', '.join(found[:12])}{' ...' if len(found) > 12 else ''}")
+    if len(failures) == heap_failures:
+        log(f"ok   no soft-float routine and no VFP instruction in {len(fixed_images)} "
+            f"fixed-point images ({', '.join(FIXED_WORKLOADS)} and their empty twins)")
+    # Each detector must fire on the negative control: the soft-float symbols everywhere (the
+    # float -> int64 conversion is a libgcc routine even with an FPU), the VFP instructions on
+    # a core with an FPU.
+    for target, opt, elf in leak_images:
+        symbols, vfp = float_symbols(elf), vfp_instructions(elf)
+        fpu = "__ARM_FP" in predefined_macros(target)
+        if symbols and (vfp or not fpu):
+            log(f"ok   {target} -O{opt} negative control {elf.name}: the check finds "
+                f"{len(symbols)} soft-float symbols ({', '.join(symbols[:4])}, ...)"
+                + (f" and {len(vfp)} VFP instructions ({', '.join(vfp[:3])}, ...)" if fpu else ""))
+        else:
+            failures.append(str(elf))
+            log(f"FAIL {target} -O{opt} negative control {elf.name}: {len(symbols)} soft-float "
+                f"symbols, {len(vfp)} VFP instructions found, so the check would not see a float "
+                f"conversion at run time")
+    checks = 1 + len(images) + len(fixed_images) + len(leak_images)
+    log(f"{checks - len(failures)} passed, {len(failures)} failed")
     return 1 if failures else 0
 
 
