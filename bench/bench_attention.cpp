@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 
 #include <ctattn/ctattn.hpp>
 
@@ -339,7 +340,9 @@ void bm_peak_fma(benchmark::State& state) {
     vd acc[peak_chains];
     for (int i = 0; i < peak_chains; ++i) acc[i] = vset(chain_start(i));
     for (std::int64_t s = 0; s < peak_steps; ++s)
-      for (auto& v : acc) v = CTATTN_BENCH_FMA(v, m, a);
+      [&]<int... I>(std::integer_sequence<int, I...>) {  // unrolled: the chains stay in registers
+        ((acc[I] = CTATTN_BENCH_FMA(acc[I], m, a)), ...);
+      }(std::make_integer_sequence<int, peak_chains>{});
     double t = 0;
     for (auto& v : acc) t += vsum(v);
     benchmark::DoNotOptimize(t);
@@ -361,10 +364,9 @@ void bm_peak_mul_add(benchmark::State& state) {
     for (int i = 0; i < peak_chains; ++i) pm[i] = vset(chain_start(i));
     for (int i = 0; i < peak_chains; ++i) pa[i] = vset(chain_start(i + peak_chains));
     for (std::int64_t s = 0; s < peak_steps; ++s)
-      for (int i = 0; i < peak_chains; ++i) {
-        pm[i] = vmul(pm[i], m);
-        pa[i] = vadd(pa[i], a);
-      }
+      [&]<int... I>(std::integer_sequence<int, I...>) {  // unrolled: the chains stay in registers
+        ((pm[I] = vmul(pm[I], m), pa[I] = vadd(pa[I], a)), ...);
+      }(std::make_integer_sequence<int, peak_chains>{});
     double t = 0;
     for (int i = 0; i < peak_chains; ++i) t += vsum(pm[i]) + vsum(pa[i]);
     benchmark::DoNotOptimize(t);

@@ -62,6 +62,15 @@ def main():
                 frac = ", ".join(f"{c['FLOPS'] / 1e9 / v * 100:.0f}% of the {k[8:]} peak"
                                  for k, v in peaks.items())
                 last = f"ctattn at N = D = 64, double: {frac}"
+        for name, b in res.items():
+            m = re.match(r"bm_ctattn_mh<(\w+), (\d+), (\d+), (\d+)>", name)
+            if not m:
+                continue
+            e = res.get(name.replace("bm_ctattn_mh", "bm_eigen_mh"))
+            ct = b["cpu_time"]
+            et = e["cpu_time"] if e else float("nan")
+            print(f"| {m.group(1)} multi-head H={m.group(4)} | {m.group(2)} | {m.group(3)} | "
+                  f"{ct:.0f} | {et:.0f} | - | {b['FLOPS'] / 1e9:.1f} | {ct / et:.2f} | - |")
         print()
         if last:
             print(last + "\n")
