@@ -15,6 +15,8 @@ Usage: python3 tools/extract_notebook_output.py NOTEBOOK.txt [OUTPUT]   (default
 """
 import sys
 
+from genout import emit
+
 
 def extract(lines):
     out = []
@@ -43,12 +45,7 @@ def main(argv):
         return 2
     with open(argv[1], encoding="utf-8") as f:
         lines = f.read().splitlines()
-    text = "\n".join(extract(lines)) + "\n"
-    if len(argv) > 2:
-        with open(argv[2], "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-    else:
-        sys.stdout.write(text)
+    emit("\n".join(extract(lines)) + "\n", argv[2] if len(argv) > 2 else None)
     return 0
 
 

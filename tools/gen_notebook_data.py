@@ -21,6 +21,8 @@ import sys
 
 import numpy as np
 
+from genout import emit
+
 N = 3
 D = 4
 
@@ -103,12 +105,7 @@ def render():
 
 
 def main(argv):
-    text = render()
-    if len(argv) > 1:
-        with open(argv[1], "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-    else:
-        sys.stdout.write(text)
+    emit(render(), argv[1] if len(argv) > 1 else None)
     return 0
 
 

@@ -25,6 +25,8 @@ import sys
 
 import numpy as np
 
+from genout import emit
+
 
 def softmax_cols(s):
     e = np.exp(s - s.max(axis=0, keepdims=True))
@@ -163,12 +165,7 @@ def render():
 
 
 def main(argv):
-    text = render()
-    if len(argv) > 1:
-        with open(argv[1], "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-    else:
-        sys.stdout.write(text)
+    emit(render(), argv[1] if len(argv) > 1 else None)
     return 0
 
 
