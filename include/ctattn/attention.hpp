@@ -212,6 +212,13 @@ constexpr void add_mask(matrix<T, Nkv, Nq>& scores, matrix<bool, Nkv, Nq>& keep,
   }
 }
 
+// s[i0 + J] = s[i0 + J] * c: one row of the scores, the array by reference plus an offset
+// (cheaper in constant evaluation than a pointer captured by a lambda: GCC counts every node).
+template <class T, std::size_t NS, std::size_t... J>
+constexpr void scale_row(T (&s)[NS], std::size_t i0, T c, std::index_sequence<J...>) noexcept {
+  ((s[J + i0] = s[J + i0] * c), ...);
+}
+
 // The attention core shared by every entry point: scores = K^T Q, scaled, masked, softmax over
 // each column, X' = V A. Writes into `out` (which must be all zero) and `weights`.
 template <class T, std::size_t Dk, std::size_t Dv, std::size_t Nq, std::size_t Nkv,
@@ -226,12 +233,8 @@ constexpr void attend_into(matrix<T, Dv, Nq>& out, matrix<T, Nkv, Nq>& weights,
     const auto s = pick_option<is_scale_option>(unscaled, opts...);
     if constexpr (!std::is_same_v<std::remove_cvref_t<decltype(s)>, unscaled_t>) {
       const T c = scale_factor<T, Dk>(s);
-      for (std::size_t m = 0; m < Nkv; ++m) {
-        T* sr = scores.elems + m * Nq;
-        [&]<std::size_t... J>(std::index_sequence<J...>) {
-          ((sr[J] = sr[J] * c), ...);
-        }(std::make_index_sequence<Nq>{});
-      }
+      for (std::size_t m = 0; m < Nkv; ++m)
+        scale_row(scores.elems, m * Nq, c, std::make_index_sequence<Nq>{});
     }
   }
   if constexpr (has_option_v<is_mask_option, Opts...>) {

@@ -410,9 +410,7 @@ template <class T, std::size_t Dout, std::size_t Din, std::size_t Din2, std::siz
         for (std::size_t j = 0; j < N; ++j) o[j] = o[j] + b;  // a loop vectorises; a fold may not
         continue;
       }
-      [&]<std::size_t... J>(std::index_sequence<J...>) {
-        ((o[J] = o[J] + b), ...);
-      }(std::make_index_sequence<N>{});
+      detail::add_row_consteval(out.elems, i * N, b, std::make_index_sequence<N>{});
     }
   }
   return out;

@@ -13,6 +13,7 @@
 #include <type_traits>
 #include <utility>
 
+#include <ctattn/detail/consteval_gemm.hpp>
 #include <ctattn/detail/fp.hpp>
 #include <ctattn/math.hpp>
 #include <ctattn/matrix.hpp>
@@ -105,6 +106,113 @@ template <class T, std::size_t N, class Exp = exp_fn>
   return e;
 }
 
+namespace detail {
+// softmax_cols in constant evaluation, column by column, in the style of consteval_gemm.hpp
+// (GCC counts every expression node it evaluates, Clang every statement): a column's scores
+// travel as function parameters (a column of at most 64 rows: read once, then one node per
+// use) or as whole-array references plus an offset (longer columns, in chunks of 64: Clang's
+// fold limit). The scalar operations are softmax()'s, in its order: the maximum over ascending
+// rows, softmax_term of every element, their sum from T{} over ascending rows, one true
+// division per element. si = r0 * C + j addresses row r0 of column j.
+
+// softmax_term(v, mx, exp_f) as one expression, lo = mx - cutoff computed once per column;
+// ctattn::exp goes straight to its constant-evaluation twin (what exp_fn calls there).
+template <class T, class Exp>
+constexpr T softmax_ce_lo(const T& mx) noexcept {
+  if constexpr (std::numeric_limits<T>::is_iec559)
+    return mx - T(std::numeric_limits<T>::max_exponent - std::numeric_limits<T>::min_exponent +
+                  std::numeric_limits<T>::digits);
+  else
+    return mx;
+}
+template <class T, class Exp>
+inline constexpr bool softmax_ce_inline_v =
+    std::numeric_limits<T>::is_iec559 && IeeeFloat<T> && std::is_same_v<Exp, exp_fn>;
+
+// e[K * C + si] = t_K / (T{} + t_0 + t_1 + ...): the terms t as parameters.
+template <std::size_t C, class T, std::size_t NS, std::size_t... K>
+constexpr void softmax_ce_normalise(T (&e)[NS], std::size_t si, std::index_sequence<K...>,
+                                    repeat_t<T, K>... t) noexcept {
+  const T total = (T{} + ... + t);
+  ((e[K * C + si] = t / total), ...);
+}
+// A whole column (R <= 64 rows) as the parameters v, mx = its row 0.
+template <std::size_t C, class T, std::size_t NS, class Exp, std::size_t... K>
+constexpr void softmax_ce_column(T (&e)[NS], std::size_t si, T mx, Exp& exp_f,
+                                 std::index_sequence<K...> ks, repeat_t<T, K>... v) noexcept {
+  ((mx = mx < v ? v : mx), ...);  // row 0 compared with itself changes nothing
+  if constexpr (softmax_ce_inline_v<T, Exp>) {
+    const T lo = softmax_ce_lo<T, Exp>(mx);
+    softmax_ce_normalise<C>(e, si, ks, (v == mx ? T(1) : v < lo ? T(0) : exp_consteval(v - mx))...);
+  } else {
+    softmax_ce_normalise<C>(e, si, ks, softmax_term(v, mx, exp_f)...);
+  }
+}
+template <std::size_t C, class T, std::size_t NS, class Exp, std::size_t... K>
+constexpr void softmax_ce_column_read(T (&e)[NS], const T (&s)[NS], std::size_t j, Exp& exp_f,
+                                      std::index_sequence<K...> ks) noexcept {
+  softmax_ce_column<C>(e, j, s[j], exp_f, ks, s[K * C + j]...);
+}
+
+// Longer columns, chunk by chunk.
+template <class T, std::size_t... K>
+constexpr T softmax_ce_max(T m, std::index_sequence<K...>, repeat_t<T, K>... v) noexcept {
+  ((m = m < v ? v : m), ...);
+  return m;
+}
+template <std::size_t C, class T, std::size_t NS, std::size_t... K>
+constexpr T softmax_ce_max_chunk(T m, const T (&s)[NS], std::size_t si,
+                                 std::index_sequence<K...> ks) noexcept {
+  return softmax_ce_max(m, ks, s[K * C + si]...);
+}
+// Stores the terms, returns total + t_0 + t_1 + ...
+template <std::size_t C, class T, std::size_t NS, std::size_t... K>
+constexpr T softmax_ce_store(T (&e)[NS], std::size_t si, T total, std::index_sequence<K...>,
+                             repeat_t<T, K>... t) noexcept {
+  ((e[K * C + si] = t), ...);
+  return (total + ... + t);
+}
+template <std::size_t C, class T, std::size_t NS, class Exp, std::size_t... K>
+constexpr T softmax_ce_terms(T (&e)[NS], const T (&s)[NS], std::size_t si, T total, const T& mx,
+                             Exp& exp_f, std::index_sequence<K...> ks) noexcept {
+  return softmax_ce_store<C>(e, si, total, ks, softmax_term(s[K * C + si], mx, exp_f)...);
+}
+template <std::size_t C, class T, std::size_t NS, std::size_t... K>
+constexpr void softmax_ce_divide(T (&e)[NS], std::size_t si, const T& total,
+                                 std::index_sequence<K...>) noexcept {
+  ((e[K * C + si] = e[K * C + si] / total), ...);
+}
+
+template <class T, std::size_t R, std::size_t C, class Exp>
+constexpr matrix<T, R, C> softmax_cols_consteval(const matrix<T, R, C>& s, Exp& exp_f) noexcept {
+  matrix<T, R, C> e{};
+  if constexpr (R <= 64) {
+    for (std::size_t j = 0; j < C; ++j)
+      softmax_ce_column_read<C>(e.elems, s.elems, j, exp_f, std::make_index_sequence<R>{});
+  } else {
+    constexpr std::size_t chunk = 64;
+    constexpr std::size_t full = R / chunk * chunk;
+    using cs = std::make_index_sequence<chunk>;
+    using ts = std::make_index_sequence<R - full>;
+    for (std::size_t j = 0; j < C; ++j) {
+      T mx = s.elems[j];  // row 0; comparing it with itself again changes nothing
+      for (std::size_t r0 = 0; r0 < full; r0 += chunk)
+        mx = softmax_ce_max_chunk<C>(mx, s.elems, r0 * C + j, cs{});
+      if constexpr (full < R) mx = softmax_ce_max_chunk<C>(mx, s.elems, full * C + j, ts{});
+      T total{};
+      for (std::size_t r0 = 0; r0 < full; r0 += chunk)
+        total = softmax_ce_terms<C>(e.elems, s.elems, r0 * C + j, total, mx, exp_f, cs{});
+      if constexpr (full < R)
+        total = softmax_ce_terms<C>(e.elems, s.elems, full * C + j, total, mx, exp_f, ts{});
+      for (std::size_t r0 = 0; r0 < full; r0 += chunk)
+        softmax_ce_divide<C>(e.elems, r0 * C + j, total, cs{});
+      if constexpr (full < R) softmax_ce_divide<C>(e.elems, full * C + j, total, ts{});
+    }
+  }
+  return e;
+}
+}  // namespace detail
+
 //! Softmax of every column of s independently (the book's softmax[K^T Q]): column n of the
 //! result sums to 1. Same bits per column as softmax(col(s, n)).
 template <class T, std::size_t R, std::size_t C, class Exp = exp_fn>
@@ -113,6 +221,7 @@ template <class T, std::size_t R, std::size_t C, class Exp = exp_fn>
   if constexpr (detail::simd_target_v<T>) {
     if (!std::is_constant_evaluated()) return detail::softmax_cols_runtime(s, exp_f);
   }
+  if (std::is_constant_evaluated()) return detail::softmax_cols_consteval(s, exp_f);
   using seq = std::make_index_sequence<C>;
   // Work row by row so that each fold runs along contiguous memory, while every column sees
   // exactly the scalar order of softmax() above.

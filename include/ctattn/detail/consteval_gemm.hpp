@@ -34,7 +34,10 @@ using repeat_t = T;
 template <std::size_t C, class T, std::size_t NO, std::size_t NB, std::size_t... K>
 constexpr void gemm_consteval_row(T (&out)[NO], std::size_t oi, const T (&b)[NB], std::size_t bi,
                                   std::index_sequence<K...>, repeat_t<T, K>... a) noexcept {
-  for (std::size_t j = 0; j < C; ++j) out[oi + j] = (out[oi + j] + ... + (a * b[K * C + bi + j]));
+  for (std::size_t j = 0; j < C; ++j) {
+    const std::size_t bj = bi + j;  // one addition per element instead of one per term
+    out[oi + j] = (out[oi + j] + ... + (a * b[K * C + bj]));
+  }
 }
 
 // One chunk of row i: A(i, k0 + k) = a[ai + k * SAK] for the k of the index sequence.
@@ -44,6 +47,13 @@ constexpr void gemm_consteval_chunk(T (&out)[NO], std::size_t oi, const T (&a)[N
                                     std::size_t ai, const T (&b)[NB], std::size_t bi,
                                     std::index_sequence<K...> ks) noexcept {
   gemm_consteval_row<C>(out, oi, b, bi, ks, a[K * SAK + ai]...);
+}
+
+// out[oi + J] = out[oi + J] + c for J < sizeof...(J) (affine's bias, one row).
+template <class T, std::size_t NO, std::size_t... J>
+constexpr void add_row_consteval(T (&out)[NO], std::size_t oi, T c,
+                                 std::index_sequence<J...>) noexcept {
+  ((out[J + oi] = out[J + oi] + c), ...);
 }
 
 //! out (R x C, row-major) += A B with A(i, k) = a[i * SAI + k * SAK] and B = b (K x C,
