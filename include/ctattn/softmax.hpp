@@ -48,9 +48,9 @@ constexpr T softmax_term(const T& s, const T& mx, Exp& exp_f) noexcept {
   return exp_f(s - mx);
 }
 
-// softmax_cols at run time: the same operations in the same order, written as plain loops along
-// the contiguous rows, which GCC and Clang vectorise (exp included) where the folds below,
-// written for constant evaluation's step budget, stay scalar. tests/bitid checks the bits.
+// softmax_cols at run time on SIMD targets (float/double on x86-64, AArch64): the same
+// operations in the same order, written as plain loops along the contiguous rows, which GCC
+// and Clang vectorise (exp included). tests/bitid checks the bits against constant evaluation.
 template <class T, std::size_t R, std::size_t C, class Exp>
 constexpr matrix<T, R, C> softmax_cols_runtime(const matrix<T, R, C>& s, Exp& exp_f) noexcept {
   matrix<T, R, C> e{};
@@ -222,9 +222,9 @@ template <class T, std::size_t R, std::size_t C, class Exp = exp_fn>
     if (!std::is_constant_evaluated()) return detail::softmax_cols_runtime(s, exp_f);
   }
   if (std::is_constant_evaluated()) return detail::softmax_cols_consteval(s, exp_f);
+  // Run time elsewhere (Cortex-M, fixed point): folds row by row along contiguous memory,
+  // while every column sees exactly the scalar order of softmax() above.
   using seq = std::make_index_sequence<C>;
-  // Work row by row so that each fold runs along contiguous memory, while every column sees
-  // exactly the scalar order of softmax() above.
   row_vector<T, C> mx = row(s, 0);
   for (std::size_t r = 1; r < R; ++r) {
     const T* sr = s.elems + r * C;
