@@ -17,6 +17,7 @@ static_assert(ctattn::col_sums(m) == matrix<double, 1, 3>{5, 7, 9});
 static_assert(m * matrix<double, 3, 1>{1, 1, 1} == matrix<double, 2, 1>{6, 15});
 static_assert(ctattn::col(m, 1) == ctattn::vector<double, 2>{2, 5});
 static_assert(2.0 * m == m + m);
+static_assert(ctattn::hadamard(m, m) == matrix<double, 2, 3>{1, 4, 9, 16, 25, 36});
 static_assert(ctattn::approx_equal(m, m + matrix<double, 2, 3>{1e-13}, 1e-12));
 static_assert(!ctattn::approx_equal(m, m + matrix<double, 2, 3>{1e-3}, 1e-12));
 
