@@ -1,5 +1,5 @@
-// ctattn/math.hpp - constexpr exp and sqrt for float and double, identical at compile time and
-// at run time.
+// ctattn/math.hpp - constexpr exp, sqrt, sin, cos, tanh and erf for float and double,
+// identical at compile time and at run time.
 //
 // Everything is plain IEEE-754 arithmetic (each operation rounded to nearest, no FMA) and
 // integer bit manipulation through std::bit_cast, so GCC and Clang evaluate it in constant
@@ -342,6 +342,320 @@ struct sqrt_fn {
   }
 };
 inline constexpr sqrt_fn sqrt{};
+
+// ---- sin, cos, tanh, erf ---------------------------------------------------------------------
+//
+// All four evaluate in double, also for float arguments (the float result is the double result
+// rounded once more, so it is within 0.5 ulp + 2^-29 ulp of the exact value). Constant
+// evaluation runs the same statements as run time: no second path, so no second order.
+
+namespace detail {
+
+// fdlibm (Sun Microsystems 1993, freely redistributable; as in FreeBSD msun and musl):
+// k_sin.c and k_cos.c minimax polynomials on [-pi/4, pi/4] (|error| <= 2^-58 relative), and
+// e_rem_pio2.c's Cody-Waite split of pi/2 into three 33-bit parts and a 53-bit tail.
+struct trig_consts {
+  static constexpr double s1 = -0x1.5555555555549p-3;
+  static constexpr double s2 = 0x1.111111110f8a6p-7;
+  static constexpr double s3 = -0x1.a01a019c161d5p-13;
+  static constexpr double s4 = 0x1.71de357b1fe7dp-19;
+  static constexpr double s5 = -0x1.ae5e68a2b9cebp-26;
+  static constexpr double s6 = 0x1.5d93a5acfd57cp-33;
+  static constexpr double c1 = 0x1.555555555554cp-5;
+  static constexpr double c2 = -0x1.6c16c16c15177p-10;
+  static constexpr double c3 = 0x1.a01a019cb1590p-16;
+  static constexpr double c4 = -0x1.27e4f809c52adp-22;
+  static constexpr double c5 = 0x1.1ee9ebdb4b1c4p-29;
+  static constexpr double c6 = -0x1.8fae9be8838d4p-37;
+  static constexpr double inv_pio2 = 0x1.45f306dc9c883p-1;  // 2/pi, 53 bits
+  static constexpr double pio2_1 = 0x1.921fb544p+0;         // first 33 bits of pi/2
+  static constexpr double pio2_1t = 0x1.0b4611a626331p-34;  // pi/2 - pio2_1
+  static constexpr double pio2_2 = 0x1.0b4611a6p-34;        // second 33 bits
+  static constexpr double pio2_2t = 0x1.3198a2e037073p-69;  // pi/2 - (pio2_1 + pio2_2)
+  static constexpr double pio2_3 = 0x1.3198a2ep-69;         // third 33 bits
+  static constexpr double pio2_3t = 0x1.b839a252049c1p-104; // pi/2 - (pio2_1 + pio2_2 + pio2_3)
+  static constexpr double shifter = 0x1.8p52;  // v + shifter - shifter rounds v to an integer
+  // |x| <= pio4 needs no reduction (fdlibm's test on the high word, 0x3fe921fb).
+  static constexpr double pio4 = 0x1.921fbffffffffp-1;
+  //! The reduction is exact for |x| < reduce_limit = 0x1.921fbp+20 = 1647099 (just below
+  //! 2^20 pi/2): there n = round(x 2/pi) < 2^20, so n * pio2_1 and n * pio2_2 are exact and
+  //! x - n pi/2 is known to 151 bits, enough for every double in the range (fdlibm).
+  static constexpr double reduce_limit = 0x1.921fbp+20;
+};
+
+constexpr int biased_exponent(double v) noexcept {
+  return static_cast<int>((std::bit_cast<std::uint64_t>(v) >> 52) & 0x7ffu);
+}
+
+// x = n pi/2 + (y0 + y1), |y0 + y1| <= ~pi/4, |y1| <= ulp(y0)/2, for pi/4 < |x| < reduce_limit
+// (fdlibm's "medium" case: a second and third round only when the first one cancelled).
+struct pio2_remainder {
+  std::int32_t n;
+  double y0;
+  double y1;
+};
+constexpr pio2_remainder rem_pio2(double x) noexcept {
+  using C = trig_consts;
+  const double fn = (x * C::inv_pio2 + C::shifter) - C::shifter;
+  const int ex = biased_exponent(x);
+  double r = x - fn * C::pio2_1;  // exact
+  double w = fn * C::pio2_1t;     // first round: 85 bits
+  double y0 = r - w;
+  if (ex - biased_exponent(y0) > 16) {  // second round: 118 bits
+    const double t = r;
+    w = fn * C::pio2_2;
+    r = t - w;
+    w = fn * C::pio2_2t - ((t - r) - w);
+    y0 = r - w;
+    if (ex - biased_exponent(y0) > 49) {  // third round: 151 bits
+      const double t3 = r;
+      w = fn * C::pio2_3;
+      r = t3 - w;
+      w = fn * C::pio2_3t - ((t3 - r) - w);
+      y0 = r - w;
+    }
+  }
+  return {static_cast<std::int32_t>(fn), y0, (r - y0) - w};
+}
+
+// sin(x + y) on ~[-pi/4, pi/4], y the tail of x (fdlibm k_sin.c; tail = false when y is 0).
+constexpr double sin_kernel(double x, double y, bool tail) noexcept {
+  using C = trig_consts;
+  const double z = x * x;
+  const double w = z * z;
+  const double r = C::s2 + z * (C::s3 + z * C::s4) + z * w * (C::s5 + z * C::s6);
+  const double v = z * x;
+  if (!tail) return x + v * (C::s1 + z * r);
+  return x - ((z * (0.5 * y - v * r) - y) - v * C::s1);
+}
+
+// cos(x + y) on ~[-pi/4, pi/4] (fdlibm k_cos.c as in musl).
+constexpr double cos_kernel(double x, double y) noexcept {
+  using C = trig_consts;
+  const double z = x * x;
+  const double w = z * z;
+  const double r = z * (C::c1 + z * (C::c2 + z * C::c3)) + w * w * (C::c4 + z * (C::c5 + z * C::c6));
+  const double hz = 0.5 * z;
+  const double u = 1.0 - hz;
+  return u + (((1.0 - u) - hz) + (z * r - x * y));
+}
+
+// sin (want_cos = false) or cos of the finite value hi + lo, |hi| < reduce_limit, |lo| <=
+// ulp(hi)/2 (lo = 0 for a double argument; the positional encoding passes a double-double).
+constexpr double sin_cos(double hi, double lo, bool want_cos) noexcept {
+  using C = trig_consts;
+  const double a = hi < 0 ? -hi : hi;
+  if (a <= C::pio4) {
+    if (lo == 0) {
+      if (want_cos) return a < 0x1.6a09ep-27 ? 1.0 : cos_kernel(hi, 0.0);  // 1 - x^2/2 rounds to 1
+      return a < 0x1p-26 ? hi : sin_kernel(hi, 0.0, false);  // sin x = x; keeps -0
+    }
+    return want_cos ? cos_kernel(hi, lo) : sin_kernel(hi, lo, true);
+  }
+  const pio2_remainder red = rem_pio2(hi);
+  // (y0, y1) = red.y0 + (red.y1 + lo) as a normalised pair (two-sum: the tail may not be smaller)
+  const double t = red.y1 + lo;
+  const double y0 = red.y0 + t;
+  const double bv = y0 - red.y0;
+  const double y1 = (red.y0 - (y0 - bv)) + (t - bv);
+  switch ((red.n + (want_cos ? 1 : 0)) & 3) {  // cos x = sin(x + pi/2)
+    case 0: return sin_kernel(y0, y1, true);
+    case 1: return cos_kernel(y0, y1);
+    case 2: return -sin_kernel(y0, y1, true);
+    default: return -cos_kernel(y0, y1);
+  }
+}
+
+constexpr double sin_cos_checked(double x, bool want_cos) noexcept {
+  if (x != x) return x;
+  if (!(x < trig_consts::reduce_limit && x > -trig_consts::reduce_limit))
+    return std::numeric_limits<double>::quiet_NaN();  // +-inf, and beyond the exact reduction
+  return sin_cos(x, 0.0, want_cos);
+}
+
+// tanh: |x| < 0.625 by the rational x + x^3 P(x^2)/Q(x^2) (Cephes tanh.c, S. L. Moshier),
+// beyond by 1 - 2/(e^{2|x|} + 1), which has no cancellation there (the result is >= 0.55).
+struct tanh_consts {
+  static constexpr double p0 = -9.64399179425052238628e-1;
+  static constexpr double p1 = -9.92877231001918586564e1;
+  static constexpr double p2 = -1.61468768441708447952e3;
+  static constexpr double q1 = 1.12811678491632931402e2;
+  static constexpr double q2 = 2.23548839060100448583e3;
+  static constexpr double q3 = 4.84406305325125486048e3;
+};
+constexpr double tanh_d(double x) noexcept {
+  using C = tanh_consts;
+  if (x != x) return x;
+  const double a = x < 0 ? -x : x;
+  if (a < 0x1p-28) return x;  // tanh x = x (1 - x^2/3 + ...) rounds to x; keeps -0
+  double t = 1.0;             // |x| >= 22 (also inf): 1 - tanh|x| < 2^-62 rounds to 1
+  if (a < 0.625) {
+    const double s = a * a;
+    const double p = (C::p0 * s + C::p1) * s + C::p2;
+    const double q = ((s + C::q1) * s + C::q2) * s + C::q3;
+    t = a + a * s * (p / q);
+  } else if (a < 22.0) {
+    t = 1.0 - 2.0 / (ctattn::exp(2.0 * a) + 1.0);
+  }
+  return x < 0 ? -t : t;
+}
+
+// erf: fdlibm s_erf.c (four rational approximations; its comments give their errors).
+struct erf_consts {
+  static constexpr double erx = 0x1.b0ac16p-1;  // erf(1) rounded to 24 bits
+  static constexpr double efx = 0x1.06eba8214db69p-3;  // 2/sqrt(pi) - 1
+  static constexpr double efx8 = 0x1.06eba8214db69p+0;
+  static constexpr double pp0 = 0x1.06eba8214db68p-3, pp1 = -0x1.4cd7d691cb913p-2,
+                          pp2 = -0x1.d2a51dbd7194fp-6, pp3 = -0x1.7a291236668e4p-8,
+                          pp4 = -0x1.8ead6120016acp-16;
+  static constexpr double qq1 = 0x1.97779cddadc09p-2, qq2 = 0x1.0a54c5536cebap-4,
+                          qq3 = 0x1.4d022c4d36b0fp-8, qq4 = 0x1.15dc9221c1a10p-13,
+                          qq5 = -0x1.09c4342a26120p-18;
+  static constexpr double pa0 = -0x1.359b8bef77538p-9, pa1 = 0x1.a8d00ad92b34dp-2,
+                          pa2 = -0x1.7d240fbb8c3f1p-2, pa3 = 0x1.45fca805120e4p-2,
+                          pa4 = -0x1.c63983d3e28ecp-4, pa5 = 0x1.22a36599795ebp-5,
+                          pa6 = -0x1.1bf380a96073fp-9;
+  static constexpr double qa1 = 0x1.b3e6618eee323p-4, qa2 = 0x1.14af092eb6f33p-1,
+                          qa3 = 0x1.2635cd99fe9a7p-4, qa4 = 0x1.02660e763351fp-3,
+                          qa5 = 0x1.bedc26b51dd1cp-7, qa6 = 0x1.88b545735151dp-7;
+  static constexpr double ra0 = -0x1.43412600d6435p-7, ra1 = -0x1.63416e4ba7360p-1,
+                          ra2 = -0x1.51e0441b0e726p+3, ra3 = -0x1.f300ae4cba38dp+5,
+                          ra4 = -0x1.44cb184282266p+7, ra5 = -0x1.7135cebccabb2p+7,
+                          ra6 = -0x1.4526557e4d2f2p+6, ra7 = -0x1.3a0efc69ac25cp+3;
+  static constexpr double sa1 = 0x1.3a6b9bd707687p+4, sa2 = 0x1.1350c526ae721p+7,
+                          sa3 = 0x1.b290dd58a1a71p+8, sa4 = 0x1.42b1921ec2868p+9,
+                          sa5 = 0x1.ad02157700314p+8, sa6 = 0x1.b28a3ee48ae2cp+6,
+                          sa7 = 0x1.a47ef8e484a93p+2, sa8 = -0x1.eeff2ee749a62p-5;
+  static constexpr double rb0 = -0x1.4341239e86f4ap-7, rb1 = -0x1.993ba70c285dep-1,
+                          rb2 = -0x1.1c209555f995ap+4, rb3 = -0x1.4145d43c5ed98p+7,
+                          rb4 = -0x1.3ec881375f228p+9, rb5 = -0x1.004616a2e5992p+10,
+                          rb6 = -0x1.e384e9bdc383fp+8;
+  static constexpr double sb1 = 0x1.e568b261d5190p+4, sb2 = 0x1.45cae221b9f0ap+8,
+                          sb3 = 0x1.802eb189d5118p+10, sb4 = 0x1.8ffb7688c246ap+11,
+                          sb5 = 0x1.3f219cedf3be6p+11, sb6 = 0x1.da874e79fe763p+8,
+                          sb7 = -0x1.670e242712d62p+4;
+};
+// erfc(a) for 1.25 <= a < 28: exp(-a^2 - 0.5625 + R(1/a^2)/S(1/a^2)) / a (fdlibm s_erf.c).
+constexpr double erfc_tail(double a) noexcept {
+  using C = erf_consts;
+  const double s = 1.0 / (a * a);
+  double r = 0;
+  double q = 0;
+  if (a < 0x1.6db6ep+1) {  // 1/0.35
+    r = C::ra0 + s * (C::ra1 + s * (C::ra2 + s * (C::ra3 + s * (C::ra4 + s * (C::ra5 + s * (C::ra6 + s * C::ra7))))));
+    q = 1.0 + s * (C::sa1 + s * (C::sa2 + s * (C::sa3 + s * (C::sa4 + s * (C::sa5 + s * (C::sa6 + s * (C::sa7 + s * C::sa8)))))));
+  } else {
+    r = C::rb0 + s * (C::rb1 + s * (C::rb2 + s * (C::rb3 + s * (C::rb4 + s * (C::rb5 + s * C::rb6)))));
+    q = 1.0 + s * (C::sb1 + s * (C::sb2 + s * (C::sb3 + s * (C::sb4 + s * (C::sb5 + s * (C::sb6 + s * C::sb7))))));
+  }
+  // -a^2 = -z^2 + (z - a)(z + a) with z = a cut to 21 significant bits (z^2 is exact)
+  const double z = std::bit_cast<double>(std::bit_cast<std::uint64_t>(a) & 0xffffffff00000000u);
+  return ctattn::exp(-z * z - 0.5625) * ctattn::exp((z - a) * (z + a) + r / q) / a;
+}
+
+constexpr double erf_d(double x) noexcept {
+  using C = erf_consts;
+  if (x != x) return x;
+  const double a = x < 0 ? -x : x;
+  if (a < 0.84375) {  // erf x = x + x R(x^2)
+    if (a < 0x1p-28) return a < 0x1p-1015 ? 0.125 * (8.0 * x + C::efx8 * x) : x + C::efx * x;
+    const double z = x * x;
+    const double r = C::pp0 + z * (C::pp1 + z * (C::pp2 + z * (C::pp3 + z * C::pp4)));
+    const double s = 1.0 + z * (C::qq1 + z * (C::qq2 + z * (C::qq3 + z * (C::qq4 + z * C::qq5))));
+    return x + x * (r / s);
+  }
+  double e = 1.0;  // |x| >= 6 (also inf): 1 - erf|x| < 2^-55 rounds to 1
+  if (a < 1.25) {  // erf(1 + s) = erx + P(s)/Q(s)
+    const double s = a - 1.0;
+    const double p =
+        C::pa0 + s * (C::pa1 + s * (C::pa2 + s * (C::pa3 + s * (C::pa4 + s * (C::pa5 + s * C::pa6)))));
+    const double q =
+        1.0 + s * (C::qa1 + s * (C::qa2 + s * (C::qa3 + s * (C::qa4 + s * (C::qa5 + s * C::qa6)))));
+    e = C::erx + p / q;
+  } else if (a < 6.0) {
+    e = 1.0 - erfc_tail(a);
+  }
+  return x < 0 ? -e : e;
+}
+
+// erfc(a) = 1 - erf(a) for a >= 0 without cancellation (fdlibm s_erf.c's erfc, positive half).
+constexpr double erfc_nonneg(double a) noexcept {
+  using C = erf_consts;
+  if (a != a) return a;
+  if (a < 0.84375) {
+    if (a < 0x1p-56) return 1.0 - a;
+    const double z = a * a;
+    const double r = C::pp0 + z * (C::pp1 + z * (C::pp2 + z * (C::pp3 + z * C::pp4)));
+    const double s = 1.0 + z * (C::qq1 + z * (C::qq2 + z * (C::qq3 + z * (C::qq4 + z * C::qq5))));
+    const double y = r / s;
+    if (a < 0.25) return 1.0 - (a + a * y);
+    return 0.5 - (a * y + (a - 0.5));
+  }
+  if (a < 1.25) {
+    const double s = a - 1.0;
+    const double p =
+        C::pa0 + s * (C::pa1 + s * (C::pa2 + s * (C::pa3 + s * (C::pa4 + s * (C::pa5 + s * C::pa6)))));
+    const double q =
+        1.0 + s * (C::qa1 + s * (C::qa2 + s * (C::qa3 + s * (C::qa4 + s * (C::qa5 + s * C::qa6)))));
+    return (1.0 - C::erx) - p / q;
+  }
+  if (!(a < 28.0)) return 0.0;  // erfc(28) < 2^-1130 underflows; also +inf
+  return erfc_tail(a);
+}
+
+}  // namespace detail
+
+//! sin(x) for float and double (computed in double; float rounds the double result).
+//! Reduction: x = n pi/2 + r by Cody-Waite with pi/2 split into three exact 33-bit parts and a
+//! tail (fdlibm's e_rem_pio2 medium case): exact to 151 bits for |x| < 1647099 (just below
+//! 2^20 pi/2, detail::trig_consts::reduce_limit), which covers positional encodings with up to
+//! a million tokens. Kernel: fdlibm's degree-13 odd polynomial (cos: degree 14) on [-pi/4, pi/4].
+//! Error (against MPFR, tests/runtime/test_layers_accuracy.cpp, `meson test runtime_layers_accuracy -v`):
+//! see the README's accuracy table; < 1 ulp for double over |x| < 1647099.
+//! Special values: sin(NaN) = NaN, sin(+-0) = +-0, sin(+-inf) = NaN, and NaN for
+//! |x| >= 1647099 (outside the range where the reduction is exact; documented, tested).
+struct sin_fn {
+  template <IeeeFloat F>
+  [[nodiscard]] constexpr F operator()(F x) const noexcept {
+    return static_cast<F>(detail::sin_cos_checked(static_cast<double>(x), false));
+  }
+};
+inline constexpr sin_fn sin{};
+
+//! cos(x) for float and double: the same reduction, range and error statement as ctattn::sin.
+//! cos(NaN) = NaN, cos(+-0) = 1, cos(+-inf) = NaN, NaN for |x| >= 1647099.
+struct cos_fn {
+  template <IeeeFloat F>
+  [[nodiscard]] constexpr F operator()(F x) const noexcept {
+    return static_cast<F>(detail::sin_cos_checked(static_cast<double>(x), true));
+  }
+};
+inline constexpr cos_fn cos{};
+
+//! tanh(x) for float and double (computed in double). Odd by construction (tanh(-x) ==
+//! -tanh(x) bit for bit). |x| < 2^-28: x (keeps -0); |x| < 0.625: x + x^3 P(x^2)/Q(x^2), so no
+//! cancellation near 0; |x| < 22: 1 - 2/(e^{2|x|} + 1) with ctattn::exp; beyond (and +-inf):
+//! +-1. tanh(NaN) = NaN. Error: see the README's accuracy table.
+struct tanh_fn {
+  template <IeeeFloat F>
+  [[nodiscard]] constexpr F operator()(F x) const noexcept {
+    return static_cast<F>(detail::tanh_d(static_cast<double>(x)));
+  }
+};
+inline constexpr tanh_fn tanh{};
+
+//! erf(x) = 2/sqrt(pi) int_0^x e^{-t^2} dt for float and double (computed in double), by
+//! fdlibm's s_erf.c method: rational approximations on [0, 0.84375), [0.84375, 1.25),
+//! [1.25, 1/0.35), [1/0.35, 6), the last two through ctattn::exp; +-1 for |x| >= 6.
+//! Odd by construction; erf(+-0) = +-0, erf(+-inf) = +-1, erf(NaN) = NaN.
+//! Error: see the README's accuracy table.
+struct erf_fn {
+  template <IeeeFloat F>
+  [[nodiscard]] constexpr F operator()(F x) const noexcept {
+    return static_cast<F>(detail::erf_d(static_cast<double>(x)));
+  }
+};
+inline constexpr erf_fn erf{};
 
 }  // namespace ctattn
 
