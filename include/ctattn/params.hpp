@@ -1,14 +1,21 @@
 // ctattn/params.hpp - parameters to and from flat arrays, by compile-time reflection.
 //
 // Every parameter type (attention_params, cross_attention_params, multihead_params,
-// multihead_params_with_bias) is a Boost.Hana Struct: its members are visited in declaration
+// multihead_params_with_bias, linear_params, layer_norm_params, position_embedding_params,
+// transformer_layer_params) is a Boost.Hana Struct: its members are visited in declaration
 // order, std::array members (the heads) element by element, and every matrix row-major.
 // That order defines the flat layout (tools/export_weights.py writes it from numpy arrays):
 //   attention_params:        omega_q, omega_k, omega_v, beta_q, beta_k, beta_v
 //   cross_attention_params:  omega_q, omega_k, omega_v, beta_q, beta_k, beta_v
 //   multihead_params:        heads[0] (as attention_params), ..., heads[H-1], omega_c
 //   multihead_params_with_bias: the same, then beta_c
-// each matrix row by row (numpy's C order: flat[r * cols + c] = M[r, c]).
+//   linear_params:           omega (Dout x Din), beta
+//   layer_norm_params:       gamma, beta
+//   position_embedding_params: p (D x N)
+//   transformer_layer_params: attention (multihead_params_with_bias), norm1, ff1, ff2, norm2
+// each matrix row by row (numpy's C order: flat[r * cols + c] = M[r, c]). A type without data
+// members (a parameterless layer such as ctattn::layers::relu) has no parameters; the models
+// of ctattn/sequential.hpp are Structs whose members are their layers, in order.
 //
 //   constexpr double flat[] = {...};
 //   constexpr auto p = ctattn::load_params<ctattn::attention_params<double, 4, 2, 2>>(flat);
@@ -35,8 +42,10 @@
 #include <boost/hana/string.hpp>
 
 #include <ctattn/attention.hpp>
+#include <ctattn/layers.hpp>
 #include <ctattn/matrix.hpp>
 #include <ctattn/multihead.hpp>
+#include <ctattn/transformer.hpp>
 
 namespace ctattn::detail {
 // hana accessor for the data member Ptr (as hana's own struct macros generate).
@@ -104,6 +113,52 @@ struct accessors_impl<ctattn::multihead_params_with_bias<T, D, H>> {
   }
 };
 
+template <class T, std::size_t Din, std::size_t Dout>
+struct accessors_impl<ctattn::linear_params<T, Din, Dout>> {
+  using S = ctattn::linear_params<T, Din, Dout>;
+  static constexpr auto apply() {
+    using ctattn::detail::member_accessor;
+    return hana::make_basic_tuple(
+        hana::make_pair(BOOST_HANA_STRING("omega"), member_accessor<&S::omega>{}),
+        hana::make_pair(BOOST_HANA_STRING("beta"), member_accessor<&S::beta>{}));
+  }
+};
+
+template <class T, std::size_t D>
+struct accessors_impl<ctattn::layer_norm_params<T, D>> {
+  using S = ctattn::layer_norm_params<T, D>;
+  static constexpr auto apply() {
+    using ctattn::detail::member_accessor;
+    return hana::make_basic_tuple(
+        hana::make_pair(BOOST_HANA_STRING("gamma"), member_accessor<&S::gamma>{}),
+        hana::make_pair(BOOST_HANA_STRING("beta"), member_accessor<&S::beta>{}));
+  }
+};
+
+template <class T, std::size_t D, std::size_t N>
+struct accessors_impl<ctattn::position_embedding_params<T, D, N>> {
+  using S = ctattn::position_embedding_params<T, D, N>;
+  static constexpr auto apply() {
+    using ctattn::detail::member_accessor;
+    return hana::make_basic_tuple(
+        hana::make_pair(BOOST_HANA_STRING("p"), member_accessor<&S::p>{}));
+  }
+};
+
+template <class T, std::size_t D, std::size_t H, std::size_t Dff>
+struct accessors_impl<ctattn::transformer_layer_params<T, D, H, Dff>> {
+  using S = ctattn::transformer_layer_params<T, D, H, Dff>;
+  static constexpr auto apply() {
+    using ctattn::detail::member_accessor;
+    return hana::make_basic_tuple(
+        hana::make_pair(BOOST_HANA_STRING("attention"), member_accessor<&S::attention>{}),
+        hana::make_pair(BOOST_HANA_STRING("norm1"), member_accessor<&S::norm1>{}),
+        hana::make_pair(BOOST_HANA_STRING("ff1"), member_accessor<&S::ff1>{}),
+        hana::make_pair(BOOST_HANA_STRING("ff2"), member_accessor<&S::ff2>{}),
+        hana::make_pair(BOOST_HANA_STRING("norm2"), member_accessor<&S::norm2>{}));
+  }
+};
+
 }  // namespace boost::hana
 
 namespace ctattn {
@@ -117,9 +172,12 @@ inline constexpr bool is_std_array_v<std::array<E, N>> = true;
 
 template <class P>
 consteval void require_params_type() {
-  static_assert(is_matrix_v<P> || is_std_array_v<P> || boost::hana::Struct<P>::value,
+  static_assert(is_matrix_v<P> || is_std_array_v<P> || boost::hana::Struct<P>::value ||
+                    std::is_empty_v<P>,
                 "ctattn::load_params/store_params: P must be a parameter type (attention_params, "
-                "cross_attention_params, multihead_params, multihead_params_with_bias), a "
+                "cross_attention_params, multihead_params, multihead_params_with_bias, "
+                "linear_params, layer_norm_params, position_embedding_params, "
+                "transformer_layer_params), a model or layer of ctattn/sequential.hpp, a "
                 "ctattn::matrix, a std::array of them, or a Boost.Hana Struct of them");
 }
 
@@ -134,7 +192,7 @@ inline constexpr std::size_t member_count_v =
     accessor_count_v<std::remove_cvref_t<decltype(boost::hana::accessors<S>())>>;
 
 // Visits every matrix in P (a matrix, a std::array of parameters, or a Hana Struct) in layout
-// order, calling v.leaf(matrix).
+// order, calling v.leaf(matrix). An empty type (a layer without parameters) has none.
 template <class P, class V>
 constexpr void walk_params(P& p, V& v) noexcept {
   using S = std::remove_const_t<P>;

@@ -1,0 +1,218 @@
+// ctattn/transformer.hpp - the transformer encoder layer ("Understanding Deep Learning",
+// section 12.4.5): multi-head self-attention and a two-layer network, each with a residual
+// connection and LayerNorm over the D dimension of every token (column).
+//
+// Post-norm, as in the book and in the original transformer (the default):
+//   X <- LayerNorm_1(X + MhSa[X])
+//   X <- LayerNorm_2(X + mlp(X)),        mlp(X) = Omega_2 relu(Omega_1 X + beta_1 1^T) + beta_2 1^T
+// Pre-norm (option ctattn::pre_norm; GPT-2 and most recent models):
+//   X <- X + MhSa[LayerNorm_1(X)]
+//   X <- X + mlp(LayerNorm_2(X))
+// MhSa is ctattn::multihead_self_attention with an output bias (each head scaled by
+// 1/sqrt(D/H)); the layer maps D x N to D x N.
+//
+// Options after the parameters, in any order, each kind at most once:
+//   ctattn::post_norm / ctattn::pre_norm     the arrangement (default post_norm)
+//   ctattn::relu_mlp / ctattn::gelu_mlp / ctattn::gelu_erf_mlp
+//                                            the mlp's activation (default relu_mlp, the book's;
+//                                            gelu_mlp is GELU's tanh form, gelu_erf_mlp the
+//                                            exact erf form)
+//   ctattn::causal                           causal self-attention (decoder-style)
+//   ctattn::norm_eps(e)                      LayerNorm's epsilon (default T(1e-5), PyTorch's)
+//   ctattn::exp / ctattn::exp_fast           the softmax's exp (default ctattn::exp)
+//   transformer_layer(X, p, ctattn::pre_norm, ctattn::causal, ctattn::gelu_mlp)
+// Any other argument is a compile error naming it.
+#ifndef CTATTN_TRANSFORMER_HPP
+#define CTATTN_TRANSFORMER_HPP
+
+#include <cstddef>
+#include <type_traits>
+
+#include <ctattn/detail/fp.hpp>
+#include <ctattn/layers.hpp>
+#include <ctattn/math.hpp>
+#include <ctattn/matrix.hpp>
+#include <ctattn/multihead.hpp>
+#include <ctattn/options.hpp>
+
+CTATTN_DETAIL_FP_STRICT_BEGIN
+
+namespace ctattn {
+
+//! The parameters of one encoder layer with model dimension D, H heads and a hidden layer of
+//! Dff units, in load order (load_params/store_params walk the members in this order):
+//! `attention` (multi-head, with output bias), `norm1` (after or, pre-norm, before the
+//! attention), `ff1` (D -> Dff), `ff2` (Dff -> D), `norm2` (around the mlp).
+template <class T, std::size_t D, std::size_t H, std::size_t Dff>
+struct transformer_layer_params {
+  using value_type = T;
+  static constexpr std::size_t model_dim = D;
+  static constexpr std::size_t heads_count = H;
+  static constexpr std::size_t hidden_dim = Dff;
+
+  multihead_params_with_bias<T, D, H> attention;
+  layer_norm_params<T, D> norm1;
+  linear_params<T, D, Dff> ff1;
+  linear_params<T, Dff, D> ff2;
+  layer_norm_params<T, D> norm2;
+
+  friend constexpr bool operator==(const transformer_layer_params&,
+                                   const transformer_layer_params&) = default;
+};
+
+//! Arrangement option: LayerNorm after each residual addition (the book's; the default).
+struct post_norm_t {};
+inline constexpr post_norm_t post_norm{};
+//! Arrangement option: LayerNorm on the input of each sublayer, residual added after.
+struct pre_norm_t {};
+inline constexpr pre_norm_t pre_norm{};
+
+//! Activation option: ReLU between the two linear maps (the book's; the default).
+struct relu_mlp_t {};
+inline constexpr relu_mlp_t relu_mlp{};
+//! Activation option: GELU, tanh form (ctattn::gelu).
+struct gelu_mlp_t {};
+inline constexpr gelu_mlp_t gelu_mlp{};
+//! Activation option: GELU, exact erf form (ctattn::gelu_erf).
+struct gelu_erf_mlp_t {};
+inline constexpr gelu_erf_mlp_t gelu_erf_mlp{};
+
+//! LayerNorm epsilon option (see norm_eps()).
+template <class T>
+struct norm_eps_t {
+  T eps;
+};
+//! LayerNorm's epsilon, added to the variance before the square root; its type must be the
+//! layer's element type (write norm_eps(1e-6f) for float).
+template <class T>
+[[nodiscard]] constexpr norm_eps_t<T> norm_eps(const T& eps) noexcept {
+  return {eps};
+}
+
+namespace detail {
+
+template <class O>
+inline constexpr bool is_norm_place_v =
+    std::is_same_v<O, post_norm_t> || std::is_same_v<O, pre_norm_t>;
+template <class O>
+inline constexpr bool is_activation_v = std::is_same_v<O, relu_mlp_t> ||
+                                        std::is_same_v<O, gelu_mlp_t> ||
+                                        std::is_same_v<O, gelu_erf_mlp_t>;
+template <class O>
+inline constexpr bool is_norm_eps_v = false;
+template <class T>
+inline constexpr bool is_norm_eps_v<norm_eps_t<T>> = true;
+template <class O>
+inline constexpr bool is_layer_exp_v =
+    std::is_same_v<O, exp_fn> || std::is_same_v<O, exp_fast_fn>;
+
+template <class O>
+struct is_norm_place_option : std::bool_constant<is_norm_place_v<O>> {};
+template <class O>
+struct is_activation_option : std::bool_constant<is_activation_v<O>> {};
+template <class O>
+struct is_norm_eps_option : std::bool_constant<is_norm_eps_v<O>> {};
+template <class O>
+struct is_layer_exp_option : std::bool_constant<is_layer_exp_v<O>> {};
+
+// One option of transformer_layer; Option is named in the instantiation context when it is not
+// one of those listed.
+template <class Option>
+consteval void require_transformer_option() {
+  static_assert(is_norm_place_v<Option> || is_activation_v<Option> || is_norm_eps_v<Option> ||
+                    is_causal_option_v<Option> || is_layer_exp_v<Option>,
+                "ctattn::transformer_layer: unknown option (see Option below); the options are "
+                "post_norm, pre_norm, relu_mlp, gelu_mlp, gelu_erf_mlp, causal, norm_eps(e), "
+                "exp and exp_fast");
+}
+
+template <class T, class... Opts>
+consteval bool check_transformer_options() {
+  (require_transformer_option<Opts>(), ...);
+  static_assert(count_options_v<is_norm_place_option, Opts...> <= 1,
+                "ctattn::transformer_layer: give at most one of post_norm and pre_norm");
+  static_assert(count_options_v<is_activation_option, Opts...> <= 1,
+                "ctattn::transformer_layer: give at most one activation (relu_mlp, gelu_mlp or "
+                "gelu_erf_mlp)");
+  static_assert(count_options_v<is_norm_eps_option, Opts...> <= 1,
+                "ctattn::transformer_layer: give norm_eps(e) at most once");
+  static_assert(count_options_v<is_causal_option, Opts...> <= 1,
+                "ctattn::transformer_layer: give causal at most once");
+  static_assert(count_options_v<is_layer_exp_option, Opts...> <= 1,
+                "ctattn::transformer_layer: give at most one exp function (exp or exp_fast)");
+  static_assert(((!is_norm_eps_v<Opts> || std::is_same_v<Opts, norm_eps_t<T>>) && ...),
+                "ctattn::norm_eps(e): e must have the layer's element type T (write "
+                "norm_eps(1e-6f) for float)");
+  return true;
+}
+
+template <std::size_t DX, std::size_t D>
+consteval void require_layer_input_dim() {
+  static_assert(DX == D,
+                "ctattn::transformer_layer: X has DX rows but the parameters expect inputs of "
+                "dimension D (see the template arguments below)");
+}
+
+// The mlp: ff2(act(ff1(x))).
+template <class Act, class T, std::size_t D, std::size_t Dff, std::size_t N>
+constexpr matrix<T, D, N> mlp(const matrix<T, D, N>& x, const linear_params<T, D, Dff>& ff1,
+                              const linear_params<T, Dff, D>& ff2) noexcept {
+  const matrix<T, Dff, N> h = linear(x, ff1);
+  if constexpr (std::is_same_v<Act, gelu_mlp_t>)
+    return linear(gelu(h), ff2);
+  else if constexpr (std::is_same_v<Act, gelu_erf_mlp_t>)
+    return linear(gelu_erf(h), ff2);
+  else
+    return linear(relu(h), ff2);
+}
+
+// Multi-head self-attention with the attention options among opts (causal, exp); the others
+// are the layer's own.
+template <class T, std::size_t D, std::size_t N, std::size_t H, class... Opts>
+constexpr matrix<T, D, N> layer_attention(const matrix<T, D, N>& x,
+                                          const multihead_params_with_bias<T, D, H>& p,
+                                          const Opts&... opts) noexcept {
+  const auto exp_f = pick_option<is_layer_exp_option>(exp_fn{}, opts...);
+  if constexpr (has_option_v<is_causal_option, Opts...>)
+    return multihead_self_attention(x, p, causal, exp_f).output;
+  else
+    return multihead_self_attention(x, p, exp_f).output;
+}
+
+}  // namespace detail
+
+//! The encoder layer of section 12.4.5 on the tokens in the columns of X (D x N); returns
+//! D x N. Post-norm by default: X <- LayerNorm(X + MhSa[X]); X <- LayerNorm(X + mlp(X)).
+//! Options: see the top of this header.
+template <class T, std::size_t DX, std::size_t N, std::size_t D, std::size_t H, std::size_t Dff,
+          class... Opts>
+[[nodiscard]] constexpr matrix<T, D, N> transformer_layer(
+    const matrix<T, DX, N>& x, const transformer_layer_params<T, D, H, Dff>& p,
+    const Opts&... opts) noexcept {
+  static_assert(detail::check_transformer_options<T, Opts...>());
+  detail::require_layer_input_dim<DX, D>();
+  if constexpr (DX == D) {
+    using act = decltype(detail::pick_option<detail::is_activation_option>(relu_mlp, opts...));
+    const T eps = detail::pick_option<detail::is_norm_eps_option>(norm_eps(T(1e-5)), opts...).eps;
+    if constexpr (detail::has_option_v<detail::is_norm_place_option, Opts...> &&
+                  std::is_same_v<decltype(detail::pick_option<detail::is_norm_place_option>(
+                                     post_norm, opts...)),
+                                 pre_norm_t>) {
+      const matrix<T, D, N> x1 =
+          x + detail::layer_attention(layer_norm(x, p.norm1, eps), p.attention, opts...);
+      return x1 + detail::mlp<act>(layer_norm(x1, p.norm2, eps), p.ff1, p.ff2);
+    } else {
+      const matrix<T, D, N> x1 =
+          layer_norm(x + detail::layer_attention(x, p.attention, opts...), p.norm1, eps);
+      return layer_norm(x1 + detail::mlp<act>(x1, p.ff1, p.ff2), p.norm2, eps);
+    }
+  } else {
+    return {};
+  }
+}
+
+}  // namespace ctattn
+
+CTATTN_DETAIL_FP_STRICT_END
+
+#endif  // CTATTN_TRANSFORMER_HPP
