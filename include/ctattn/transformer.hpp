@@ -27,6 +27,7 @@
 
 #include <cstddef>
 #include <type_traits>
+#include <utility>
 
 #include <ctattn/detail/fp.hpp>
 #include <ctattn/layers.hpp>
@@ -146,6 +147,29 @@ consteval bool check_transformer_options() {
   return true;
 }
 
+// out[i0 + J] = a[i0 + J] + b[i0 + J]: one block of an element-wise sum (arrays by reference plus
+// an offset, cheaper in GCC's constant evaluation than captured pointers).
+template <class T, std::size_t Count, std::size_t... J>
+constexpr void add_block(T (&out)[Count], const T (&a)[Count], const T (&b)[Count], std::size_t i0,
+                         std::index_sequence<J...>) noexcept {
+  ((out[i0 + J] = a[i0 + J] + b[i0 + J]), ...);
+}
+
+// a + b with the bits of matrix operator+ (one rounding per element), as folds of at most 64
+// elements: operator+ is ONE fold over all R * C elements, and Clang refuses folds of more than
+// 256 (the residual additions of a layer are D x N).
+template <class T, std::size_t R, std::size_t C>
+constexpr matrix<T, R, C> add_blocked(const matrix<T, R, C>& a, const matrix<T, R, C>& b) noexcept {
+  constexpr std::size_t count = R * C;
+  constexpr std::size_t chunk = count < 64 ? count : 64;
+  matrix<T, R, C> out{};
+  std::size_t i = 0;
+  for (; i + chunk <= count; i += chunk)
+    add_block(out.elems, a.elems, b.elems, i, std::make_index_sequence<chunk>{});
+  add_block(out.elems, a.elems, b.elems, i, std::make_index_sequence<count % chunk>{});
+  return out;
+}
+
 template <std::size_t DX, std::size_t D>
 consteval void require_layer_input_dim() {
   static_assert(DX == D,
@@ -198,13 +222,13 @@ template <class T, std::size_t DX, std::size_t N, std::size_t D, std::size_t H, 
                   std::is_same_v<decltype(detail::pick_option<detail::is_norm_place_option>(
                                      post_norm, opts...)),
                                  pre_norm_t>) {
-      const matrix<T, D, N> x1 =
-          x + detail::layer_attention(layer_norm(x, p.norm1, eps), p.attention, opts...);
-      return x1 + detail::mlp<act>(layer_norm(x1, p.norm2, eps), p.ff1, p.ff2);
+      const matrix<T, D, N> x1 = detail::add_blocked(
+          x, detail::layer_attention(layer_norm(x, p.norm1, eps), p.attention, opts...));
+      return detail::add_blocked(x1, detail::mlp<act>(layer_norm(x1, p.norm2, eps), p.ff1, p.ff2));
     } else {
-      const matrix<T, D, N> x1 =
-          layer_norm(x + detail::layer_attention(x, p.attention, opts...), p.norm1, eps);
-      return layer_norm(x1 + detail::mlp<act>(x1, p.ff1, p.ff2), p.norm2, eps);
+      const matrix<T, D, N> x1 = layer_norm(
+          detail::add_blocked(x, detail::layer_attention(x, p.attention, opts...)), p.norm1, eps);
+      return layer_norm(detail::add_blocked(x1, detail::mlp<act>(x1, p.ff1, p.ff2)), p.norm2, eps);
     }
   } else {
     return {};
