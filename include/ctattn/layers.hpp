@@ -87,56 +87,37 @@ consteval void require_float_activation() {
                 "ctattn::gelu / ctattn::gelu_erf: float and double only (they need tanh or erf, "
                 "which ctattn::fixed does not have)");
 }
-template <IeeeFloat T>
-struct gelu_consts {
-  static constexpr T sqrt_2_over_pi = T(0x1.9884533d43651p-1);  // sqrt(2/pi), rounded to double
-  static constexpr T k = T(0.044715);
-  static constexpr T inv_sqrt2 = T(0x1.6a09e667f3bcdp-1);  // 1/sqrt(2), rounded to double
-};
 }  // namespace detail
 
 //! GELU, tanh form (Hendrycks & Gimpel): gelu(x) = 0.5 x (1 + tanh(u)),
-//! u = sqrt(2/pi) (x + 0.044715 x^3), evaluated as u = c (x + k ((x x) x)), then
+//! u = sqrt(2/pi) (x + 0.044715 x^3) (0.044715 and sqrt(2/pi) rounded to double). Evaluated in
+//! double (float rounds the double result) with u in double-double, then
 //!   x >= 0: (0.5 x) (1 + tanh(u))
-//!   x <  0: x / (e^{-2u} + 1)       (the same value: 1 + tanh(u) = 2 / (1 + e^{-2u}); this
-//!                                    form has no cancellation where tanh(u) is near -1)
-//! gelu(x) = x for x >= 10 (tanh(u) rounds to 1 there), -0 for x <= -30 or where e^{-2u}
-//! overflows (the exact value is below 1e-300 (double) / 1e-37 (float) in magnitude).
-//! gelu(NaN) = NaN, gelu(+inf) = +inf, gelu(-inf) = -0, gelu(+-0) = +-0. float and double only.
+//!   x <  0: x e / (1 + e), e = e^{2u}   (the same value; no cancellation where tanh(u) ~ -1)
+//! gelu(x) = x for x >= 10 (tanh(u) rounds to 1), -0 for x <= -30 (the exact value rounds to
+//! -0). gelu(NaN) = NaN, gelu(+inf) = +inf, gelu(-inf) = -0, gelu(+-0) = +-0. float and double
+//! only. Error against MPFR: see the README's accuracy table (runtime_layers_accuracy).
 template <Scalar T>
 [[nodiscard]] constexpr T gelu(const T& x) noexcept {
   detail::require_float_activation<T>();
   if constexpr (IeeeFloat<T>) {
-    using C = detail::gelu_consts<T>;
-    if (x != x || x >= T(10)) return x;
-    if (x <= T(-30)) return -T(0);
-    const T u = C::sqrt_2_over_pi * (x + C::k * ((x * x) * x));
-    if (!(x < T(0))) return (T(0.5) * x) * (T(1) + ctattn::tanh(u));
-    const T m = T(-2) * u;
-    if (m > detail::exp_consts<T>::overflow) return -T(0);
-    return x / (ctattn::exp(m) + T(1));
+    return static_cast<T>(detail::gelu_d(static_cast<double>(x)));
   } else {
     return x;
   }
 }
 
-//! GELU, exact form: gelu_erf(x) = 0.5 x (1 + erf(x / sqrt 2)) = x Phi(x), evaluated with
-//! v = x * (1/sqrt 2) (the constant rounded to T) as
+//! GELU, exact form: gelu_erf(x) = 0.5 x (1 + erf(x / sqrt 2)) = x Phi(x), in double (float
+//! rounds the double result), v = x / sqrt 2 in double-double, then
 //!   x >= 0: (0.5 x) (1 + erf(v))
 //!   x <  0: (0.5 x) erfc(-v)   (erfc computed directly, fdlibm's method: no cancellation)
-//! gelu_erf(NaN) = NaN, gelu_erf(+inf) = +inf, gelu_erf(-inf) = -0, gelu_erf(+-0) = +-0; -0
-//! wherever erfc underflows (x < -39.6 in double). float and double only.
+//! gelu_erf(NaN) = NaN, gelu_erf(+inf) = +inf, gelu_erf(-inf) = -0, gelu_erf(+-0) = +-0.
+//! float and double only. Error against MPFR: see the README's accuracy table.
 template <Scalar T>
 [[nodiscard]] constexpr T gelu_erf(const T& x) noexcept {
   detail::require_float_activation<T>();
   if constexpr (IeeeFloat<T>) {
-    using C = detail::gelu_consts<T>;
-    if (x != x) return x;
-    if (x == std::numeric_limits<T>::infinity()) return x;
-    if (x == -std::numeric_limits<T>::infinity()) return -T(0);
-    const T v = x * C::inv_sqrt2;
-    if (!(x < T(0))) return (T(0.5) * x) * (T(1) + ctattn::erf(v));
-    return (T(0.5) * x) * static_cast<T>(detail::erfc_nonneg(static_cast<double>(-v)));
+    return static_cast<T>(detail::gelu_erf_d(static_cast<double>(x)));
   } else {
     return x;
   }
@@ -253,49 +234,6 @@ template <class T, std::size_t D1, std::size_t N1, std::size_t D2, std::size_t N
 // ---- position encodings --------------------------------------------------------------------
 
 namespace detail {
-// Double-double arithmetic (value = hi + lo, |lo| <= ulp(hi)/2), only for the position encoding's
-// frequencies and angles. Plain IEEE operations, no FMA: Dekker's product splits the factors.
-struct dd {
-  double hi;
-  double lo;
-};
-constexpr dd two_sum(double a, double b) noexcept {
-  const double s = a + b;
-  const double bv = s - a;
-  return {s, (a - (s - bv)) + (b - bv)};
-}
-constexpr dd fast_two_sum(double a, double b) noexcept {  // |a| >= |b| (or a == 0)
-  const double s = a + b;
-  return {s, b - (s - a)};
-}
-constexpr dd two_prod(double a, double b) noexcept {  // |a|, |b| < 2^995
-  const double ca = 134217729.0 * a;  // 2^27 + 1: Dekker's split into 26 + 27 bits
-  const double ah = ca - (ca - a);
-  const double al = a - ah;
-  const double cb = 134217729.0 * b;
-  const double bh = cb - (cb - b);
-  const double bl = b - bh;
-  const double p = a * b;
-  return {p, (((ah * bh - p) + ah * bl) + al * bh) + al * bl};
-}
-constexpr dd dd_add(dd a, dd b) noexcept {
-  const dd s = two_sum(a.hi, b.hi);
-  return fast_two_sum(s.hi, s.lo + (a.lo + b.lo));
-}
-constexpr dd dd_mul(dd a, dd b) noexcept {
-  const dd p = two_prod(a.hi, b.hi);
-  return fast_two_sum(p.hi, p.lo + (a.hi * b.lo + a.lo * b.hi));
-}
-constexpr dd dd_mul_d(dd a, double b) noexcept {
-  const dd p = two_prod(a.hi, b);
-  return fast_two_sum(p.hi, p.lo + a.lo * b);
-}
-constexpr dd dd_div_d(dd a, double b) noexcept {
-  const double q = a.hi / b;
-  const dd p = two_prod(q, b);
-  return fast_two_sum(q, (((a.hi - p.hi) - p.lo) + a.lo) / b);
-}
-
 // w = 10000^(-two_i / d) as a double-double (relative error below 2^-100): 2^-t with
 // t = two_i log2(10000) / d = k + f, |f| <= 1/2, and 2^-f = e^{-f ln 2} by its Taylor series.
 constexpr dd pe_frequency(std::size_t two_i, std::size_t d) noexcept {

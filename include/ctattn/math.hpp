@@ -343,6 +343,52 @@ struct sqrt_fn {
 };
 inline constexpr sqrt_fn sqrt{};
 
+namespace detail {
+// Double-double arithmetic (value = hi + lo, |lo| <= ulp(hi)/2) for tanh, the GELUs and the
+// position encoding. Plain IEEE operations, no FMA: Dekker's product splits the factors.
+struct dd {
+  double hi;
+  double lo;
+};
+constexpr dd two_sum(double a, double b) noexcept {
+  const double s = a + b;
+  const double bv = s - a;
+  return {s, (a - (s - bv)) + (b - bv)};
+}
+constexpr dd fast_two_sum(double a, double b) noexcept {  // |a| >= |b| (or a == 0)
+  const double s = a + b;
+  return {s, b - (s - a)};
+}
+constexpr dd two_prod(double a, double b) noexcept {  // |a|, |b| < 2^995
+  const double ca = 134217729.0 * a;  // 2^27 + 1: Dekker's split into 26 + 27 bits
+  const double ah = ca - (ca - a);
+  const double al = a - ah;
+  const double cb = 134217729.0 * b;
+  const double bh = cb - (cb - b);
+  const double bl = b - bh;
+  const double p = a * b;
+  return {p, (((ah * bh - p) + ah * bl) + al * bh) + al * bl};
+}
+constexpr dd dd_add(dd a, dd b) noexcept {
+  const dd s = two_sum(a.hi, b.hi);
+  return fast_two_sum(s.hi, s.lo + (a.lo + b.lo));
+}
+constexpr dd dd_mul(dd a, dd b) noexcept {
+  const dd p = two_prod(a.hi, b.hi);
+  return fast_two_sum(p.hi, p.lo + (a.hi * b.lo + a.lo * b.hi));
+}
+constexpr dd dd_mul_d(dd a, double b) noexcept {
+  const dd p = two_prod(a.hi, b);
+  return fast_two_sum(p.hi, p.lo + a.lo * b);
+}
+constexpr dd dd_div_d(dd a, double b) noexcept {
+  const double q = a.hi / b;
+  const dd p = two_prod(q, b);
+  return fast_two_sum(q, (((a.hi - p.hi) - p.lo) + a.lo) / b);
+}
+
+}  // namespace detail
+
 // ---- sin, cos, tanh, erf ---------------------------------------------------------------------
 //
 // All four evaluate in double, also for float arguments (the float result is the double result
@@ -474,7 +520,7 @@ constexpr double sin_cos_checked(double x, bool want_cos) noexcept {
 }
 
 // tanh: |x| < 0.625 by the rational x + x^3 P(x^2)/Q(x^2) (Cephes tanh.c, S. L. Moshier),
-// beyond by 1 - 2/(e^{2|x|} + 1), which has no cancellation there (the result is >= 0.55).
+// beyond by 1 - 2/(e^{2|x|} + 1) in double-double (tanh_large).
 struct tanh_consts {
   static constexpr double p0 = -9.64399179425052238628e-1;
   static constexpr double p1 = -9.92877231001918586564e1;
@@ -483,6 +529,41 @@ struct tanh_consts {
   static constexpr double q2 = 2.23548839060100448583e3;
   static constexpr double q3 = 4.84406305325125486048e3;
 };
+// e^x = (hi + lo) 2^k for -820 <= x <= 44: exp's reduction and Remez polynomial, with the final
+// addition 1 + s kept as a two-term sum (|error| < 2^-60 relative instead of exp's last rounding).
+struct exp_split_result {
+  double hi;
+  double lo;
+  std::int64_t k;
+};
+constexpr exp_split_result exp_split(double x) noexcept {
+  const reduction<double> red = reduce(x);
+  const double r = red.hi - red.lo;
+  const double rr = r * r;
+  const double c = r - rr * exp_poly(rr);
+  const double s = ((r * c) / (2.0 - c) - red.lo) + red.hi;  // e^r - 1
+  const double y = 1.0 + s;
+  return {y, s - (y - 1.0), red.k};  // y - 1 is exact (y in [0.7, 1.5))
+}
+
+// tanh a = 1 - 2/(e^{2a} + 1) for 0.625 <= a < 22 with the quotient and the subtraction carried
+// to double-double (Dekker's product; no FMA), so the one final rounding dominates the error.
+constexpr double tanh_large(double a) noexcept {
+  const exp_split_result e = exp_split(2.0 * a);
+  const double scale = exp2i<double>(e.k);  // k <= 64: exact
+  const double eh = e.hi * scale;
+  const double el = e.lo * scale;
+  const double dh = eh + 1.0;  // e^{2a} + 1 = dh + dl (eh >= 1: fast two-sum)
+  const double dl = (1.0 - (dh - eh)) + el;
+  const double th = 2.0 / dh;  // 2 / (dh + dl) = th + tl
+  const dd p = two_prod(th, dh);
+  const double tl = (((2.0 - p.hi) - p.lo) - th * dl) / dh;
+  const double u = 1.0 - th;  // 1 - th - tl with the rounding error of 1 - th recovered
+  const double bv = u - 1.0;
+  const double ul = (1.0 - (u - bv)) + (-th - bv);
+  return u + (ul - tl);
+}
+
 constexpr double tanh_d(double x) noexcept {
   using C = tanh_consts;
   if (x != x) return x;
@@ -495,7 +576,7 @@ constexpr double tanh_d(double x) noexcept {
     const double q = ((s + C::q1) * s + C::q2) * s + C::q3;
     t = a + a * s * (p / q);
   } else if (a < 22.0) {
-    t = 1.0 - 2.0 / (ctattn::exp(2.0 * a) + 1.0);
+    t = tanh_large(a);
   }
   return x < 0 ? -t : t;
 }
@@ -603,6 +684,51 @@ constexpr double erfc_nonneg(double a) noexcept {
   return erfc_tail(a);
 }
 
+
+// GELU kernels in double (layers.hpp documents them). The argument u (or x / sqrt 2) is formed in
+// double-double: for x < 0 the result decays like e^{-2|u|} (e^{-x^2/2}), which would amplify a
+// rounding of u by 2|u| ulps.
+struct gelu_consts {
+  static constexpr dd sqrt_2_over_pi{0x1.9884533d43651p-1, -0x1.cbc0d30ebfd15p-55};
+  static constexpr double k = 0.044715;
+  static constexpr dd inv_sqrt2{0x1.6a09e667f3bcdp-1, -0x1.bdd3413b26456p-55};
+  static constexpr double two_over_sqrt_pi = 0x1.20dd750429b6dp+0;
+};
+// 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), 0.044715 rounded to double.
+constexpr double gelu_d(double x) noexcept {
+  using C = gelu_consts;
+  if (x != x || x >= 10.0) return x;  // tanh(u) rounds to 1 for x >= 10 (u > 19)
+  if (x <= -30.0) return -0.0;        // |exact| < e^{-1900}: rounds to -0
+  const dd x3 = dd_mul_d(two_prod(x, x), x);
+  const dd u = dd_mul(dd_add(dd_mul_d(x3, C::k), dd{x, 0.0}), C::sqrt_2_over_pi);
+  if (!(x < 0.0)) return (0.5 * x) * (1.0 + tanh_d(u.hi));
+  // x < 0: 0.5 (1 + tanh u) = e / (1 + e), e = e^{2u} = e^{2 u.hi} (1 + 2 u.lo), in
+  // double-double, numerator and denominator scaled by 2^160 (e stays normal down to e^-800).
+  const double t = 2.0 * u.hi;
+  if (t < -800.0) return -0.0;  // |exact| < 30 e^-800: rounds to -0
+  const exp_split_result es = exp_split(t);
+  const double sc = exp2i<double>(es.k + 160);
+  const dd e = fast_two_sum(es.hi * sc, (es.lo + es.hi * (2.0 * u.lo)) * sc);
+  const dd num = dd_mul_d(e, x);
+  const dd den = dd_add(dd{0x1p160, 0.0}, e);
+  const double q = num.hi / den.hi;
+  const dd p = two_prod(q, den.hi);
+  const double ql = ((((num.hi - p.hi) - p.lo) + num.lo) - q * den.lo) / den.hi;
+  return q + ql;
+}
+// 0.5 x (1 + erf(x / sqrt 2)); for x < 0 as 0.5 x erfc(|x| / sqrt 2) with erfc's first-order
+// correction for the low part of |x| / sqrt 2: erfc(a + l) = erfc(a) - l (2/sqrt pi) e^{-a^2}.
+constexpr double gelu_erf_d(double x) noexcept {
+  using C = gelu_consts;
+  if (x != x || x == std::numeric_limits<double>::infinity()) return x;
+  if (x == -std::numeric_limits<double>::infinity()) return -0.0;
+  const dd v = dd_mul_d(C::inv_sqrt2, x);
+  if (!(x < 0.0)) return (0.5 * x) * (1.0 + erf_d(v.hi));
+  const double a = -v.hi;
+  const double l = -v.lo;
+  const double ec = erfc_nonneg(a) - l * C::two_over_sqrt_pi * ctattn::exp(-(a * a));
+  return (0.5 * x) * ec;
+}
 }  // namespace detail
 
 //! sin(x) for float and double (computed in double; float rounds the double result).
