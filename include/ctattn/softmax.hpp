@@ -15,6 +15,7 @@
 
 #include <ctattn/detail/consteval_gemm.hpp>
 #include <ctattn/detail/fp.hpp>
+#include <ctattn/detail/vexp.hpp>
 #include <ctattn/math.hpp>
 #include <ctattn/matrix.hpp>
 
@@ -49,11 +50,20 @@ constexpr T softmax_term(const T& s, const T& mx, Exp& exp_f) noexcept {
 }
 
 // softmax_cols at run time on SIMD targets (float/double on x86-64, AArch64): the same
-// operations in the same order, written as plain loops along the contiguous rows, which GCC
-// and Clang vectorise (exp included). tests/bitid checks the bits against constant evaluation.
+// operations in the same order, along the contiguous rows. With ctattn::exp or exp_fast the
+// terms are explicit vector code (detail/vexp.hpp: narrow matrices wholly in registers, rows
+// of whole vectors row by row, other shapes in one flat pass); with another exp, plain loops
+// that the compiler may vectorise. tests/bitid checks the bits against constant evaluation.
 template <class T, std::size_t R, std::size_t C, class Exp>
 constexpr matrix<T, R, C> softmax_cols_runtime(const matrix<T, R, C>& s, Exp& exp_f) noexcept {
+  constexpr bool vexp = vexp_available_v<T, Exp>;
+  constexpr bool fast = std::is_same_v<std::remove_cvref_t<Exp>, exp_fast_fn>;
   matrix<T, R, C> e{};
+  if constexpr (vexp && C * sizeof(T) < 32) {
+    // A row fits one vector: the whole matrix in registers (detail/vexp.hpp).
+    softmax_cols_narrow<fast, R, C>(e.elems, s.elems);
+    return e;
+  }
   T mx[C];
   T total[C];
   for (std::size_t j = 0; j < C; ++j) {
@@ -64,13 +74,24 @@ constexpr matrix<T, R, C> softmax_cols_runtime(const matrix<T, R, C>& s, Exp& ex
     const T* sr = s.elems + r * C;
     for (std::size_t j = 0; j < C; ++j) mx[j] = mx[j] < sr[j] ? sr[j] : mx[j];
   }
-  if constexpr (C * sizeof(T) < 64) {
-    // Short rows: one loop over the whole matrix, so that the exps fill whole vectors.
+  if constexpr (vexp && C % vexp_ops<T>::lanes == 0) {
+    // Rows of whole vectors: the exps in explicit vectors (detail/vexp.hpp), row by row.
+    for (std::size_t r = 0; r < R; ++r) {
+      T* er = e.elems + r * C;
+      softmax_terms_v<fast, C>(er, s.elems + r * C, mx);
+      for (std::size_t j = 0; j < C; ++j) total[j] = total[j] + er[j];
+    }
+  } else if constexpr (vexp || C * sizeof(T) < 64) {
+    // Short or ragged rows: one pass over the whole matrix, so that the exps fill whole vectors.
     T mx_all[R * C];
     for (std::size_t r = 0; r < R; ++r)
       for (std::size_t j = 0; j < C; ++j) mx_all[r * C + j] = mx[j];
-    for (std::size_t i = 0; i < R * C; ++i)
-      e.elems[i] = softmax_term(s.elems[i], mx_all[i], exp_f);
+    if constexpr (vexp) {
+      softmax_terms_v<fast, R * C>(e.elems, s.elems, mx_all);
+    } else {
+      for (std::size_t i = 0; i < R * C; ++i)
+        e.elems[i] = softmax_term(s.elems[i], mx_all[i], exp_f);
+    }
     for (std::size_t r = 0; r < R; ++r)
       for (std::size_t j = 0; j < C; ++j) total[j] = total[j] + e.elems[r * C + j];
   } else {
@@ -278,14 +299,34 @@ template <class T, std::size_t R, std::size_t C, class Exp = exp_fn>
   }
   matrix<T, R, C> e{};
   row_vector<T, C> total{};
-  for (std::size_t r = 0; r < R; ++r) {
-    const T* sr = s.elems + r * C;
-    const bool* kr = keep.elems + r * C;
-    T* er = e.elems + r * C;
-    [&]<std::size_t... J>(std::index_sequence<J...>) {
-      ((er[J] = kr[J] ? detail::softmax_term(sr[J], mx.elems[J], exp_f) : T{}), ...);
-      ((total.elems[J] = total.elems[J] + er[J]), ...);
-    }(seq{});
+  bool terms_done = false;
+  if constexpr (detail::vexp_available_v<T, Exp>) {
+    if (!std::is_constant_evaluated()) {
+      terms_done = true;
+      // Run time: the terms of whole rows in vectors (detail/vexp.hpp; for kept entries mx is
+      // the maximum the vector terms require), then the same selection and sums.
+      constexpr bool fast = std::is_same_v<std::remove_cvref_t<Exp>, exp_fast_fn>;
+      for (std::size_t r = 0; r < R; ++r) {
+        const bool* kr = keep.elems + r * C;
+        T* er = e.elems + r * C;
+        detail::softmax_terms_v<fast, C>(er, s.elems + r * C, mx.elems);
+        for (std::size_t j = 0; j < C; ++j) {
+          er[j] = kr[j] ? er[j] : T{};
+          total.elems[j] = total.elems[j] + er[j];
+        }
+      }
+    }
+  }
+  if (!terms_done) {
+    for (std::size_t r = 0; r < R; ++r) {
+      const T* sr = s.elems + r * C;
+      const bool* kr = keep.elems + r * C;
+      T* er = e.elems + r * C;
+      [&]<std::size_t... J>(std::index_sequence<J...>) {
+        ((er[J] = kr[J] ? detail::softmax_term(sr[J], mx.elems[J], exp_f) : T{}), ...);
+        ((total.elems[J] = total.elems[J] + er[J]), ...);
+      }(seq{});
+    }
   }
   for (std::size_t r = 0; r < R; ++r) {
     const bool* kr = keep.elems + r * C;

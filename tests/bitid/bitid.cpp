@@ -1,10 +1,12 @@
 // tests/bitid/bitid.cpp - the value a static_assert sees is the value computed at run time.
 //
 // For every case the run-time benchmark measures (bench/cases.hpp: float and double, (N, D) in
-// {(3,4), (8,8), (16,16), (32,32), (64,64)}), self_attention is evaluated twice in this one
-// translation unit: in a constant expression (a constexpr variable) and at run time on inputs
-// read back through volatile, so the optimiser cannot fold them. Output and weights must agree
-// bit for bit (compared as integers: -0 vs +0 and NaN payloads count as differences).
+// {(3,4), (8,8), (16,16), (32,32), (64,64)}, and multi-head D = 64, H = 8, N = 64), plus
+// scaled causal self-attention (masked softmax) at (N, D) = (3, 4) and (16, 16), the attention
+// is evaluated twice in this one translation unit: in a constant expression (a constexpr
+// variable) and at run time on inputs read back through volatile, so the optimiser cannot fold
+// them. Output and weights must agree bit for bit (compared as integers: -0 vs +0 and NaN
+// payloads count as differences).
 // tests/bitid/meson.build builds this file at -O0, -O2 and -O3 -march=native, on GCC with the
 // dependency's -ffp-contract=off and on Clang also with -ffp-contract=on (the headers' pragma).
 #include <bit>
@@ -14,6 +16,8 @@
 #include <type_traits>
 
 #include <ctattn/attention.hpp>
+#include <ctattn/multihead.hpp>
+#include <ctattn/options.hpp>
 
 #include "../../bench/cases.hpp"
 
@@ -48,30 +52,83 @@ std::size_t count_bit_differences(const ctattn::matrix<T, R, C>& a,
   return diffs;
 }
 
-template <class T, std::size_t N, std::size_t D>
+template <class T, std::size_t D>
+ctattn::attention_params<T, D> launder(const ctattn::attention_params<T, D>& p) {
+  ctattn::attention_params<T, D> out{};
+  out.omega_q = launder(p.omega_q);
+  out.omega_k = launder(p.omega_k);
+  out.omega_v = launder(p.omega_v);
+  out.beta_q = launder(p.beta_q);
+  out.beta_k = launder(p.beta_k);
+  out.beta_v = launder(p.beta_v);
+  return out;
+}
+
+bool report(const char* what, const char* type_name, std::size_t n, std::size_t d,
+            std::size_t diffs, std::size_t total) {
+  std::printf("%s %-6s %-8s N=%-2zu D=%-2zu: %s (%zu of %zu elements differ)\n", CTATTN_BITID_LABEL,
+              type_name, what, n, d, diffs == 0 ? "identical" : "DIFFERENT", diffs, total);
+  return diffs == 0;
+}
+
+// Options: none (the benchmark's call), or Causal: ctattn::scaled and ctattn::causal.
+template <class T, std::size_t N, std::size_t D, bool Causal = false>
 bool check(const char* type_name) {
   static constexpr auto c = ctattn_bench::make_case<T, N, D>();
-  static constexpr auto expected = ctattn::self_attention(c.x, c.p);
+  static constexpr auto expected = [] {
+    if constexpr (Causal)
+      return ctattn::self_attention(c.x, c.p, ctattn::scaled, ctattn::causal);
+    else
+      return ctattn::self_attention(c.x, c.p);
+  }();
 
-  ctattn::attention_params<T, D> p{};
-  p.omega_q = launder(c.p.omega_q);
-  p.omega_k = launder(c.p.omega_k);
-  p.omega_v = launder(c.p.omega_v);
-  p.beta_q = launder(c.p.beta_q);
-  p.beta_k = launder(c.p.beta_k);
-  p.beta_v = launder(c.p.beta_v);
+  const auto p = launder(c.p);
   const auto x = launder(c.x);
-  const auto got = ctattn::self_attention(x, p);
+  const auto got = [&] {
+    if constexpr (Causal)
+      return ctattn::self_attention(x, p, ctattn::scaled, ctattn::causal);
+    else
+      return ctattn::self_attention(x, p);
+  }();
 
   int shown = 0;
   const std::size_t diffs =
       count_bit_differences(expected.output, got.output, "output", shown) +
       count_bit_differences(expected.weights, got.weights, "weights", shown);
-  std::printf("%s %-6s N=%-2zu D=%-2zu: %s (%zu of %zu elements differ)\n", CTATTN_BITID_LABEL,
-              type_name, N, D, diffs == 0 ? "identical" : "DIFFERENT", diffs,
-              expected.output.count + expected.weights.count);
-  return diffs == 0;
+  return report(Causal ? "causal" : "single", type_name, N, D, diffs,
+                expected.output.count + expected.weights.count);
 }
+
+// Multi-head as benchmarked: multihead_self_attention(x, p), every head scaled by 1/sqrt(D/H).
+template <class T, std::size_t N, std::size_t D, std::size_t H>
+bool check_multihead(const char* type_name) {
+  static constexpr auto c = ctattn_bench::make_multihead_case<T, N, D, H>();
+  static constexpr auto expected = ctattn::multihead_self_attention(c.x, c.p);
+
+  ctattn::multihead_params<T, D, H> p{};
+  for (std::size_t h = 0; h < H; ++h) {
+    p.heads[h].omega_q = launder(c.p.heads[h].omega_q);
+    p.heads[h].omega_k = launder(c.p.heads[h].omega_k);
+    p.heads[h].omega_v = launder(c.p.heads[h].omega_v);
+    p.heads[h].beta_q = launder(c.p.heads[h].beta_q);
+    p.heads[h].beta_k = launder(c.p.heads[h].beta_k);
+    p.heads[h].beta_v = launder(c.p.heads[h].beta_v);
+  }
+  p.omega_c = launder(c.p.omega_c);
+  const auto x = launder(c.x);
+  const auto got = ctattn::multihead_self_attention(x, p);
+
+  int shown = 0;
+  std::size_t diffs = count_bit_differences(expected.output, got.output, "output", shown);
+  std::size_t total = expected.output.count;
+  for (std::size_t h = 0; h < H; ++h) {
+    diffs += count_bit_differences(expected.weights[h], got.weights[h], "weights", shown);
+    total += expected.weights[h].count;
+  }
+  return report("mh H=8", type_name, N, D, diffs, total);
+}
+
+constexpr int cases_per_type = 8;
 
 template <class T>
 int check_all(const char* type_name) {
@@ -81,6 +138,9 @@ int check_all(const char* type_name) {
   failed += check<T, 16, 16>(type_name) ? 0 : 1;
   failed += check<T, 32, 32>(type_name) ? 0 : 1;
   failed += check<T, 64, 64>(type_name) ? 0 : 1;
+  failed += check_multihead<T, 64, 64, 8>(type_name) ? 0 : 1;
+  failed += check<T, 3, 4, true>(type_name) ? 0 : 1;
+  failed += check<T, 16, 16, true>(type_name) ? 0 : 1;
   return failed;
 }
 
@@ -88,6 +148,6 @@ int check_all(const char* type_name) {
 
 int main() {
   const int failed = check_all<float>("float") + check_all<double>("double");
-  std::printf("bitid: %d of 10 cases differ\n", failed);
+  std::printf("bitid: %d of %d cases differ\n", failed, 2 * cases_per_type);
   return failed == 0 ? 0 : 1;
 }

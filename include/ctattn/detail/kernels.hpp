@@ -84,11 +84,62 @@ struct simd_vec<float, 64> {
   typedef float type __attribute__((vector_size(64)));
 };
 
-// The kernel pays off from rows of 32 bytes on (8 floats, 4 doubles); narrower products stay
-// with the fully unrolled folds, which are faster there.
+// Every float/double product runs here at run time: rows of 32 bytes and more (8 floats, 4
+// doubles) in the register-blocked tiles below, narrower rows in gemm_narrow (one vector per
+// row, the row's elements in its first lanes).
 template <class T, std::size_t C>
-inline constexpr bool use_gemm_runtime_v =
-    (std::is_same_v<T, float> || std::is_same_v<T, double>) && C * sizeof(T) >= 32;
+inline constexpr bool use_gemm_runtime_v = std::is_same_v<T, float> || std::is_same_v<T, double>;
+
+// Narrow rows (C * sizeof(T) < 32) are held in NV vectors of narrow_bytes: 16 bytes, or 32
+// (where the target has them) for up to 8 floats / 4 doubles.
+template <class T, std::size_t C>
+inline constexpr std::size_t narrow_bytes = C * sizeof(T) <= 16 || simd_bytes < 32 ? 16 : 32;
+template <class T, std::size_t C>
+inline constexpr std::size_t narrow_vecs =
+    (C * sizeof(T) + narrow_bytes<T, C> - 1) / narrow_bytes<T, C>;
+
+// Vector Q of a row p[0 .. C): lane J holds p[Q * W + J] where that index is below C, else zero.
+// Built in registers (no stores, so no store-to-load forwarding stall); reads nothing beyond
+// p[C - 1].
+template <std::size_t Bytes, std::size_t C, std::size_t Q, class T>
+[[gnu::always_inline]] inline typename simd_vec<T, Bytes>::type load_part(const T* p) noexcept {
+  using V = typename simd_vec<T, Bytes>::type;
+  constexpr std::size_t W = Bytes / sizeof(T);
+  return [&]<std::size_t... J>(std::index_sequence<J...>) {
+    return V{(Q * W + J < C ? p[Q * W + J] : T{})...};
+  }(std::make_index_sequence<W>{});
+}
+// p[Q * W + J] = v[J] for the lanes whose index is below C.
+template <std::size_t Bytes, std::size_t C, std::size_t Q, class T, class V>
+[[gnu::always_inline]] inline void store_part(T* p, V v) noexcept {
+  constexpr std::size_t W = Bytes / sizeof(T);
+  constexpr std::size_t n = C - Q * W < W ? C - Q * W : W;
+  [&]<std::size_t... J>(std::index_sequence<J...>) {
+    ((p[Q * W + J] = v[J]), ...);
+  }(std::make_index_sequence<n>{});
+}
+
+// Narrow products (C * sizeof(T) < 32): each row of out in narrow_vecs vectors, the K rows of
+// b loaded once; lane j of row i computes out(i, j) = out(i, j) + A(i, k) * B(k, j) for
+// ascending k.
+template <std::size_t R, std::size_t K, std::size_t C, std::size_t SAI, std::size_t SAK, class T>
+inline void gemm_narrow(T* out, const T* a, const T* b) noexcept {
+  constexpr std::size_t Bytes = narrow_bytes<T, C>;
+  constexpr std::size_t NV = narrow_vecs<T, C>;
+  using V = typename simd_vec<T, Bytes>::type;
+  [&]<std::size_t... Q>(std::index_sequence<Q...>) {
+    V bv[K][NV];
+    for (std::size_t k = 0; k < K; ++k) ((bv[k][Q] = load_part<Bytes, C, Q>(b + k * C)), ...);
+    for (std::size_t i = 0; i < R; ++i) {
+      V acc[NV] = {load_part<Bytes, C, Q>(out + i * C)...};
+      for (std::size_t k = 0; k < K; ++k) {
+        const T aik = a[i * SAI + k * SAK];
+        ((acc[Q] = acc[Q] + aik * bv[k][Q]), ...);
+      }
+      (store_part<Bytes, C, Q>(out + i * C, acc[Q]), ...);
+    }
+  }(std::make_index_sequence<NV>{});
+}
 
 // One tile: rows [0, MR) of `out` (row stride C) and NV vectors of Bytes bytes from column 0 of
 // `out` and `b`; A(i, k) = a[i * SAI + k * SAK].
@@ -145,12 +196,16 @@ template <std::size_t Bytes, std::size_t J0, std::size_t MR, std::size_t K, std:
 //! (SAI = K, SAK = 1) and gemm_tn_acc (SAI = 1, SAK = R).
 template <std::size_t R, std::size_t K, std::size_t C, std::size_t SAI, std::size_t SAK, class T>
 inline void gemm_runtime(T* out, const T* a, const T* b) noexcept {
-  constexpr std::size_t full_end = R / tile_rows * tile_rows;
-  for (std::size_t i = 0; i < full_end; i += tile_rows)
-    gemm_cols<simd_bytes, 0, tile_rows, K, C, SAI, SAK>(out + i * C, a + i * SAI, b);
-  if constexpr (full_end < R)
-    gemm_cols<simd_bytes, 0, R - full_end, K, C, SAI, SAK>(out + full_end * C,
-                                                            a + full_end * SAI, b);
+  if constexpr (C * sizeof(T) < 32) {
+    gemm_narrow<R, K, C, SAI, SAK>(out, a, b);
+  } else {
+    constexpr std::size_t full_end = R / tile_rows * tile_rows;
+    for (std::size_t i = 0; i < full_end; i += tile_rows)
+      gemm_cols<simd_bytes, 0, tile_rows, K, C, SAI, SAK>(out + i * C, a + i * SAI, b);
+    if constexpr (full_end < R)
+      gemm_cols<simd_bytes, 0, R - full_end, K, C, SAI, SAK>(out + full_end * C,
+                                                              a + full_end * SAI, b);
+  }
 }
 
 #else
