@@ -111,6 +111,7 @@ template <Scalar T>
 //! rounds the double result), v = x / sqrt 2 in double-double, then
 //!   x >= 0: (0.5 x) (1 + erf(v))
 //!   x <  0: (0.5 x) erfc(-v)   (erfc computed directly, fdlibm's method: no cancellation)
+//! gelu_erf(x) = x for x >= 40, -0 for x <= -40 (the exact values round to those).
 //! gelu_erf(NaN) = NaN, gelu_erf(+inf) = +inf, gelu_erf(-inf) = -0, gelu_erf(+-0) = +-0.
 //! float and double only. Error against MPFR: see the README's accuracy table.
 template <Scalar T>

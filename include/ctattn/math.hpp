@@ -720,8 +720,8 @@ constexpr double gelu_d(double x) noexcept {
 // correction for the low part of |x| / sqrt 2: erfc(a + l) = erfc(a) - l (2/sqrt pi) e^{-a^2}.
 constexpr double gelu_erf_d(double x) noexcept {
   using C = gelu_consts;
-  if (x != x || x == std::numeric_limits<double>::infinity()) return x;
-  if (x == -std::numeric_limits<double>::infinity()) return -0.0;
+  if (x != x || x >= 40.0) return x;  // erf(x / sqrt 2) rounds to 1 (also +inf)
+  if (x <= -40.0) return -0.0;        // erfc(28.28) < 1e-349: rounds to -0 (also -inf)
   const dd v = dd_mul_d(C::inv_sqrt2, x);
   if (!(x < 0.0)) return (0.5 * x) * (1.0 + erf_d(v.hi));
   const double a = -v.hi;
