@@ -8,6 +8,9 @@ ctattn/params.hpp walks:
       attention_params / cross_attention_params: omega_q, omega_k, omega_v, beta_q, beta_k, beta_v
       multihead_params:            heads[0] ... heads[H-1] (each as attention_params), omega_c
       multihead_params_with_bias:  heads[0] ... heads[H-1], omega_c, beta_c
+      linear_params: omega, beta;  layer_norm_params: gamma, beta
+      transformer_layer_params:    attention (multihead_params_with_bias), norm1, ff1, ff2, norm2
+      a ctattn::sequential model:  its layers' parameters one after the other
   * every matrix row-major (numpy's C order: flat[r * cols + c] = M[r, c]); a bias vector
     beta (Dk entries) is a Dk x 1 column, so shapes (Dk,) and (Dk, 1) are the same.
 
@@ -22,6 +25,15 @@ and in C++:
 
   #include "my_weights.hpp"
   constexpr auto p = ctattn::load_params<ctattn::attention_params<double, 4, 2, 3>>(my_weights);
+
+PyTorch: --pytorch-encoder-layer NHEAD reads the arrays of a torch.nn.TransformerEncoderLayer
+by their state-dict names (saved with np.savez(f, **{k: v.numpy() for k, v in
+layer.state_dict().items()})) and writes them in transformer_layer_params order, splitting
+in_proj_weight/in_proj_bias into the heads. --prefix (repeatable, e.g. layers.0. layers.1. for a
+torch.nn.TransformerEncoder) concatenates several layers, as a ctattn::sequential of
+ctattn::layers::transformer reads them. PyTorch's defaults match ctattn's: post-norm
+(norm_first=True is ctattn::pre_norm), ReLU (activation="gelu" is ctattn::gelu_erf_mlp),
+eps 1e-5, each head scaled by 1/sqrt(D/H).
 
 A wrong total length is a compile error in load_params (parameter_count_v<P> must match), so a
 header exported for different shapes cannot be loaded by accident. Values are written with the
@@ -103,6 +115,32 @@ def format_header(name, arrays, ctype="double", namespace=None, comment=None):
     return "\n".join(lines)
 
 
+def pytorch_encoder_layer(state, nhead, prefix=""):
+    """[(member_name, array), ...] in transformer_layer_params order from the state dict of a
+    torch.nn.TransformerEncoderLayer (arrays by their PyTorch names; prefix for nested modules)."""
+    def get(key):
+        if prefix + key not in state:
+            raise ValueError("export_weights: %s%s missing" % (prefix, key))
+        return np.asarray(state[prefix + key], dtype=np.float64)
+    w, b = get("self_attn.in_proj_weight"), get("self_attn.in_proj_bias")
+    d = w.shape[1]
+    if w.shape != (3 * d, d) or b.shape != (3 * d,) or nhead < 1 or d % nhead:
+        raise ValueError("export_weights: in_proj_weight must be 3D x D with nhead dividing D")
+    dh = d // nhead
+    arrays = []
+    for h in range(nhead):
+        rows = [slice(i * d + h * dh, i * d + (h + 1) * dh) for i in range(3)]  # q, k, v
+        arrays += [("heads%d_omega_%s" % (h, m), w[r]) for m, r in zip("qkv", rows)]
+        arrays += [("heads%d_beta_%s" % (h, m), b[r]) for m, r in zip("qkv", rows)]
+    names = [("attention_omega_c", "self_attn.out_proj.weight"),
+             ("attention_beta_c", "self_attn.out_proj.bias"),
+             ("norm1_gamma", "norm1.weight"), ("norm1_beta", "norm1.bias"),
+             ("ff1_omega", "linear1.weight"), ("ff1_beta", "linear1.bias"),
+             ("ff2_omega", "linear2.weight"), ("ff2_beta", "linear2.bias"),
+             ("norm2_gamma", "norm2.weight"), ("norm2_beta", "norm2.bias")]
+    return arrays + [(ours, get(theirs)) for ours, theirs in names]
+
+
 def write_header(path, name, arrays, ctype="double", namespace=None, comment=None):
     """Write format_header(...) to path."""
     text = format_header(name, arrays, ctype, namespace, comment)
@@ -119,8 +157,24 @@ def main(argv=None):
     parser.add_argument("--namespace", default=None, help="C++ namespace for the array")
     parser.add_argument("--order", default=None,
                         help="comma-separated array names (default: the order in the file)")
+    parser.add_argument("--pytorch-encoder-layer", type=int, default=None, metavar="NHEAD",
+                        help="the arrays are a torch.nn.TransformerEncoderLayer's state dict")
+    parser.add_argument("--prefix", action="append", default=None,
+                        help="state-dict prefix of an encoder layer (repeatable, in order)")
     args = parser.parse_args(argv)
     with np.load(args.npz) as data:
+        if args.pytorch_encoder_layer is not None:
+            prefixes = args.prefix or [""]
+            try:
+                arrays = [(p + n, a) for p in prefixes
+                          for n, a in pytorch_encoder_layer(data, args.pytorch_encoder_layer, p)]
+            except ValueError as e:
+                parser.error(str(e))
+            write_header(args.out, args.name, arrays, args.type, args.namespace,
+                         "From %s: torch.nn.TransformerEncoderLayer, nhead %d, prefixes %s." % (
+                             args.npz.split("/")[-1], args.pytorch_encoder_layer,
+                             ", ".join(repr(p) for p in prefixes)))
+            return 0
         order = args.order.split(",") if args.order else list(data.files)
         missing = [n for n in order if n not in data.files]
         if missing:

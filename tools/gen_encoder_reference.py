@@ -41,6 +41,7 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 from genout import emit  # noqa: E402
+import export_weights  # noqa: E402
 
 # ---- the reference ---------------------------------------------------------------------------
 
@@ -160,7 +161,23 @@ def flatten(p):
     heads, omega_c, beta_c = att
     arrays = [a for head in heads for a in head] + [omega_c, beta_c]
     arrays += [norm1[0], norm1[1], ff1[0], ff1[1], ff2[0], ff2[1], norm2[0], norm2[1]]
-    return np.concatenate([np.asarray(a).reshape(-1) for a in arrays])
+    flat = np.concatenate([np.asarray(a).reshape(-1) for a in arrays])
+    # Cross-check tools/export_weights.py's PyTorch mapping: the same layer as the state dict of
+    # a torch.nn.TransformerEncoderLayer (heads stacked in in_proj) must give the same layout.
+    state = {
+        "self_attn.in_proj_weight": np.vstack([np.vstack([h[i] for h in heads]) for i in range(3)]),
+        "self_attn.in_proj_bias": np.concatenate([np.concatenate([h[3 + i] for h in heads])
+                                                  for i in range(3)]),
+        "self_attn.out_proj.weight": omega_c, "self_attn.out_proj.bias": beta_c,
+        "norm1.weight": norm1[0], "norm1.bias": norm1[1],
+        "linear1.weight": ff1[0], "linear1.bias": ff1[1],
+        "linear2.weight": ff2[0], "linear2.bias": ff2[1],
+        "norm2.weight": norm2[0], "norm2.bias": norm2[1],
+    }
+    mapped = export_weights.pytorch_encoder_layer(state, len(heads))
+    if not np.array_equal(np.concatenate([a.reshape(-1) for _, a in mapped]), flat):
+        raise SystemExit("gen_encoder_reference: export_weights.pytorch_encoder_layer disagrees")
+    return flat
 
 
 # ---- C++ output ------------------------------------------------------------------------------
