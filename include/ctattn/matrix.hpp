@@ -183,21 +183,43 @@ template <class T, std::size_t R, std::size_t C>
 // ---- element-wise arithmetic ---------------------------------------------------------------
 
 namespace detail {
-// out[i] = f(a[i], b[i]) for every i, as one fold (one constant-evaluation step).
+// Element-wise loops as folds of at most 64 elements each: a fold costs one constant-evaluation
+// step (cheap), but Clang refuses a fold of more than 256 operands (its expression nesting
+// limit, -fbracket-depth), which a single fold over a 16 x 32 matrix would exceed.
+inline constexpr std::size_t fold_chunk = 64;
+
+// out[i] = f(a[i], b[i]) for every i, ascending, in folds of at most fold_chunk elements.
 template <class T, std::size_t R, std::size_t C, class F>
 constexpr matrix<T, R, C> zip(const matrix<T, R, C>& a, const matrix<T, R, C>& b, F f) noexcept {
+  constexpr std::size_t count = R * C;
+  constexpr std::size_t chunk = count < fold_chunk ? count : fold_chunk;
   matrix<T, R, C> out{};
-  [&]<std::size_t... I>(std::index_sequence<I...>) {
-    ((out.elems[I] = f(a.elems[I], b.elems[I])), ...);
-  }(std::make_index_sequence<R * C>{});
+  std::size_t i = 0;
+  for (; i + chunk <= count; i += chunk) {
+    [&]<std::size_t... J>(std::index_sequence<J...>) {
+      ((out.elems[i + J] = f(a.elems[i + J], b.elems[i + J])), ...);
+    }(std::make_index_sequence<chunk>{});
+  }
+  [&]<std::size_t... J>(std::index_sequence<J...>) {
+    ((out.elems[i + J] = f(a.elems[i + J], b.elems[i + J])), ...);
+  }(std::make_index_sequence<count % chunk>{});
   return out;
 }
+// out[i] = f(a[i]) for every i, ascending, in folds of at most fold_chunk elements.
 template <class T, std::size_t R, std::size_t C, class F>
 constexpr matrix<T, R, C> map(const matrix<T, R, C>& a, F f) noexcept {
+  constexpr std::size_t count = R * C;
+  constexpr std::size_t chunk = count < fold_chunk ? count : fold_chunk;
   matrix<T, R, C> out{};
-  [&]<std::size_t... I>(std::index_sequence<I...>) {
-    ((out.elems[I] = f(a.elems[I])), ...);
-  }(std::make_index_sequence<R * C>{});
+  std::size_t i = 0;
+  for (; i + chunk <= count; i += chunk) {
+    [&]<std::size_t... J>(std::index_sequence<J...>) {
+      ((out.elems[i + J] = f(a.elems[i + J])), ...);
+    }(std::make_index_sequence<chunk>{});
+  }
+  [&]<std::size_t... J>(std::index_sequence<J...>) {
+    ((out.elems[i + J] = f(a.elems[i + J])), ...);
+  }(std::make_index_sequence<count % chunk>{});
   return out;
 }
 
@@ -420,10 +442,17 @@ template <class T, std::size_t Dout, std::size_t Din, std::size_t Din2, std::siz
 template <class T, std::size_t N>
 [[nodiscard]] constexpr T dot(const vector<T, N>& a, const vector<T, N>& b) noexcept {
   detail::require_scalar<T, N, 1>();
+  constexpr std::size_t chunk = N < detail::fold_chunk ? N : detail::fold_chunk;
   T acc{};
-  [&]<std::size_t... I>(std::index_sequence<I...>) {
-    ((acc = acc + a.elems[I] * b.elems[I]), ...);
-  }(std::make_index_sequence<N>{});
+  std::size_t i = 0;
+  for (; i + chunk <= N; i += chunk) {
+    [&]<std::size_t... J>(std::index_sequence<J...>) {
+      ((acc = acc + a.elems[i + J] * b.elems[i + J]), ...);
+    }(std::make_index_sequence<chunk>{});
+  }
+  [&]<std::size_t... J>(std::index_sequence<J...>) {
+    ((acc = acc + a.elems[i + J] * b.elems[i + J]), ...);
+  }(std::make_index_sequence<N % chunk>{});
   return acc;
 }
 
@@ -433,10 +462,18 @@ template <class T, std::size_t N>
 template <class T, std::size_t R, std::size_t C>
 [[nodiscard]] constexpr T sum(const matrix<T, R, C>& m) noexcept {
   detail::require_scalar<T, R, C>();
+  constexpr std::size_t count = R * C;
+  constexpr std::size_t chunk = count < detail::fold_chunk ? count : detail::fold_chunk;
   T acc{};
-  [&]<std::size_t... I>(std::index_sequence<I...>) {
-    ((acc = acc + m.elems[I]), ...);
-  }(std::make_index_sequence<R * C>{});
+  std::size_t i = 0;
+  for (; i + chunk <= count; i += chunk) {
+    [&]<std::size_t... J>(std::index_sequence<J...>) {
+      ((acc = acc + m.elems[i + J]), ...);
+    }(std::make_index_sequence<chunk>{});
+  }
+  [&]<std::size_t... J>(std::index_sequence<J...>) {
+    ((acc = acc + m.elems[i + J]), ...);
+  }(std::make_index_sequence<count % chunk>{});
   return acc;
 }
 

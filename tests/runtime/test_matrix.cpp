@@ -15,6 +15,31 @@ TEST_CASE_TEMPLATE("matrix: brace initialisation is flat row-major", T, float, d
   CHECK(decltype(m)::cols == 3);
 }
 
+TEST_CASE_TEMPLATE("matrix: element-wise operations and sum beyond 256 elements follow the loop",
+                   T, float, double) {
+  // 32 x 33 = 1056 elements: folds are split in chunks of 64 (Clang's fold limit is 256), the
+  // last chunk a remainder of 32. Each element and the running sum must equal the plain loop.
+  ctattn::matrix<T, 32, 33> a{};
+  ctattn::matrix<T, 32, 33> b{};
+  for (std::size_t i = 0; i < a.count; ++i) {
+    a[i] = T(0.125) * static_cast<T>(i) - T(3);
+    b[i] = T(1) / static_cast<T>(i + 1);
+  }
+  const auto s = a + b;
+  const auto d = a - b;
+  const auto h = ctattn::hadamard(a, b);
+  const auto q = a / T(3);
+  T acc{};
+  for (std::size_t i = 0; i < a.count; ++i) {
+    CHECK(s[i] == a[i] + b[i]);
+    CHECK(d[i] == a[i] - b[i]);
+    CHECK(h[i] == a[i] * b[i]);
+    CHECK(q[i] == a[i] / T(3));
+    acc = acc + s[i];
+  }
+  CHECK(ctattn::sum(s) == acc);
+}
+
 TEST_CASE_TEMPLATE("matrix: product matches the definition sum_k a(i,k) b(k,j)", T, float,
                    double) {
   ctattn::matrix<T, 3, 4> a{};
