@@ -346,13 +346,14 @@ inline constexpr sqrt_fn sqrt{};
 namespace detail {
 // Double-double arithmetic (value = hi + lo, |lo| <= ulp(hi)/2) for tanh, the GELUs and the
 // position encoding. Plain IEEE operations, no FMA: Dekker's product splits the factors.
+// The functions below are written as few statements (one declaration with several declarators
+// runs them in order): Clang's -fconstexpr-steps budget counts statements, not operations.
 struct dd {
   double hi;
   double lo;
 };
 constexpr dd two_sum(double a, double b) noexcept {
-  const double s = a + b;
-  const double bv = s - a;
+  const double s = a + b, bv = s - a;
   return {s, (a - (s - bv)) + (b - bv)};
 }
 constexpr dd fast_two_sum(double a, double b) noexcept {  // |a| >= |b| (or a == 0)
@@ -360,31 +361,35 @@ constexpr dd fast_two_sum(double a, double b) noexcept {  // |a| >= |b| (or a ==
   return {s, b - (s - a)};
 }
 constexpr dd two_prod(double a, double b) noexcept {  // |a|, |b| < 2^995
-  const double ca = 134217729.0 * a;  // 2^27 + 1: Dekker's split into 26 + 27 bits
-  const double ah = ca - (ca - a);
-  const double al = a - ah;
-  const double cb = 134217729.0 * b;
-  const double bh = cb - (cb - b);
-  const double bl = b - bh;
-  const double p = a * b;
+  // 2^27 + 1: Dekker's split of each factor into 26 + 27 bits
+  const double ca = 134217729.0 * a, ah = ca - (ca - a), al = a - ah, cb = 134217729.0 * b,
+               bh = cb - (cb - b), bl = b - bh, p = a * b;
   return {p, (((ah * bh - p) + ah * bl) + al * bh) + al * bl};
 }
-constexpr dd dd_add(dd a, dd b) noexcept {
-  const dd s = two_sum(a.hi, b.hi);
-  return fast_two_sum(s.hi, s.lo + (a.lo + b.lo));
+constexpr dd dd_add(dd a, dd b) noexcept {  // two_sum(a.hi, b.hi), then fast_two_sum
+  const double s = a.hi + b.hi, bv = s - a.hi, t = ((a.hi - (s - bv)) + (b.hi - bv)) + (a.lo + b.lo),
+               h = s + t;
+  return {h, t - (h - s)};
 }
-constexpr dd dd_mul(dd a, dd b) noexcept {
-  const dd p = two_prod(a.hi, b.hi);
-  return fast_two_sum(p.hi, p.lo + (a.hi * b.lo + a.lo * b.hi));
+constexpr dd dd_mul(dd a, dd b) noexcept {  // two_prod(a.hi, b.hi), then fast_two_sum
+  const double ca = 134217729.0 * a.hi, ah = ca - (ca - a.hi), al = a.hi - ah,
+               cb = 134217729.0 * b.hi, bh = cb - (cb - b.hi), bl = b.hi - bh, p = a.hi * b.hi,
+               t = ((((ah * bh - p) + ah * bl) + al * bh) + al * bl) + (a.hi * b.lo + a.lo * b.hi),
+               h = p + t;
+  return {h, t - (h - p)};
 }
-constexpr dd dd_mul_d(dd a, double b) noexcept {
-  const dd p = two_prod(a.hi, b);
-  return fast_two_sum(p.hi, p.lo + a.lo * b);
+constexpr dd dd_mul_d(dd a, double b) noexcept {  // two_prod(a.hi, b), then fast_two_sum
+  const double ca = 134217729.0 * a.hi, ah = ca - (ca - a.hi), al = a.hi - ah, cb = 134217729.0 * b,
+               bh = cb - (cb - b), bl = b - bh, p = a.hi * b,
+               t = ((((ah * bh - p) + ah * bl) + al * bh) + al * bl) + a.lo * b, h = p + t;
+  return {h, t - (h - p)};
 }
-constexpr dd dd_div_d(dd a, double b) noexcept {
-  const double q = a.hi / b;
-  const dd p = two_prod(q, b);
-  return fast_two_sum(q, (((a.hi - p.hi) - p.lo) + a.lo) / b);
+constexpr dd dd_div_d(dd a, double b) noexcept {  // q + (a - q b) / b, q b by two_prod
+  const double q = a.hi / b, cq = 134217729.0 * q, qh = cq - (cq - q), ql = q - qh,
+               cb = 134217729.0 * b, bh = cb - (cb - b), bl = b - bh, p = q * b,
+               pl = (((qh * bh - p) + qh * bl) + ql * bh) + ql * bl,
+               t = (((a.hi - p) - pl) + a.lo) / b, h = q + t;
+  return {h, t - (h - q)};
 }
 
 }  // namespace detail
@@ -428,6 +433,7 @@ struct trig_consts {
   //! x - n pi/2 is known to 151 bits, enough for every double in the range (fdlibm).
   static constexpr double reduce_limit = 0x1.921fbp+20;
 };
+using tc = trig_consts;
 
 constexpr int biased_exponent(double v) noexcept {
   return static_cast<int>((std::bit_cast<std::uint64_t>(v) >> 52) & 0x7ffu);
@@ -441,24 +447,15 @@ struct pio2_remainder {
   double y1;
 };
 constexpr pio2_remainder rem_pio2(double x) noexcept {
-  using C = trig_consts;
-  const double fn = (x * C::inv_pio2 + C::shifter) - C::shifter;
+  const double fn = (x * tc::inv_pio2 + tc::shifter) - tc::shifter;
   const int ex = biased_exponent(x);
-  double r = x - fn * C::pio2_1;  // exact
-  double w = fn * C::pio2_1t;     // first round: 85 bits
-  double y0 = r - w;
+  double r = x - fn * tc::pio2_1, w = fn * tc::pio2_1t, y0 = r - w;  // exact; 85 bits
   if (ex - biased_exponent(y0) > 16) {  // second round: 118 bits
     const double t = r;
-    w = fn * C::pio2_2;
-    r = t - w;
-    w = fn * C::pio2_2t - ((t - r) - w);
-    y0 = r - w;
+    w = fn * tc::pio2_2, r = t - w, w = fn * tc::pio2_2t - ((t - r) - w), y0 = r - w;
     if (ex - biased_exponent(y0) > 49) {  // third round: 151 bits
       const double t3 = r;
-      w = fn * C::pio2_3;
-      r = t3 - w;
-      w = fn * C::pio2_3t - ((t3 - r) - w);
-      y0 = r - w;
+      w = fn * tc::pio2_3, r = t3 - w, w = fn * tc::pio2_3t - ((t3 - r) - w), y0 = r - w;
     }
   }
   return {static_cast<std::int32_t>(fn), y0, (r - y0) - w};
@@ -466,44 +463,33 @@ constexpr pio2_remainder rem_pio2(double x) noexcept {
 
 // sin(x + y) on ~[-pi/4, pi/4], y the tail of x (fdlibm k_sin.c; tail = false when y is 0).
 constexpr double sin_kernel(double x, double y, bool tail) noexcept {
-  using C = trig_consts;
-  const double z = x * x;
-  const double w = z * z;
-  const double r = C::s2 + z * (C::s3 + z * C::s4) + z * w * (C::s5 + z * C::s6);
-  const double v = z * x;
-  if (!tail) return x + v * (C::s1 + z * r);
-  return x - ((z * (0.5 * y - v * r) - y) - v * C::s1);
+  const double z = x * x, w = z * z,
+               r = tc::s2 + z * (tc::s3 + z * tc::s4) + z * w * (tc::s5 + z * tc::s6), v = z * x;
+  return !tail ? x + v * (tc::s1 + z * r) : x - ((z * (0.5 * y - v * r) - y) - v * tc::s1);
 }
 
 // cos(x + y) on ~[-pi/4, pi/4] (fdlibm k_cos.c as in musl).
 constexpr double cos_kernel(double x, double y) noexcept {
-  using C = trig_consts;
-  const double z = x * x;
-  const double w = z * z;
-  const double r = z * (C::c1 + z * (C::c2 + z * C::c3)) + w * w * (C::c4 + z * (C::c5 + z * C::c6));
-  const double hz = 0.5 * z;
-  const double u = 1.0 - hz;
+  const double z = x * x, w = z * z,
+               r = z * (tc::c1 + z * (tc::c2 + z * tc::c3)) +
+                   w * w * (tc::c4 + z * (tc::c5 + z * tc::c6)),
+               hz = 0.5 * z, u = 1.0 - hz;
   return u + (((1.0 - u) - hz) + (z * r - x * y));
 }
 
 // sin (want_cos = false) or cos of the finite value hi + lo, |hi| < reduce_limit, |lo| <=
 // ulp(hi)/2 (lo = 0 for a double argument; the positional encoding passes a double-double).
 constexpr double sin_cos(double hi, double lo, bool want_cos) noexcept {
-  using C = trig_consts;
-  const double a = hi < 0 ? -hi : hi;
-  if (a <= C::pio4) {
-    if (lo == 0) {
-      if (want_cos) return a < 0x1.6a09ep-27 ? 1.0 : cos_kernel(hi, 0.0);  // 1 - x^2/2 rounds to 1
-      return a < 0x1p-26 ? hi : sin_kernel(hi, 0.0, false);  // sin x = x; keeps -0
-    }
-    return want_cos ? cos_kernel(hi, lo) : sin_kernel(hi, lo, true);
+  if ((hi < 0 ? -hi : hi) <= tc::pio4) {
+    if (lo != 0) return want_cos ? cos_kernel(hi, lo) : sin_kernel(hi, lo, true);
+    const double a = hi < 0 ? -hi : hi;
+    if (want_cos) return a < 0x1.6a09ep-27 ? 1.0 : cos_kernel(hi, 0.0);  // 1 - x^2/2 rounds to 1
+    return a < 0x1p-26 ? hi : sin_kernel(hi, 0.0, false);  // sin x = x; keeps -0
   }
-  const pio2_remainder red = rem_pio2(hi);
   // (y0, y1) = red.y0 + (red.y1 + lo) as a normalised pair (two-sum: the tail may not be smaller)
-  const double t = red.y1 + lo;
-  const double y0 = red.y0 + t;
-  const double bv = y0 - red.y0;
-  const double y1 = (red.y0 - (y0 - bv)) + (t - bv);
+  const pio2_remainder red = rem_pio2(hi);
+  const double t = red.y1 + lo, y0 = red.y0 + t, bv = y0 - red.y0,
+               y1 = (red.y0 - (y0 - bv)) + (t - bv);
   switch ((red.n + (want_cos ? 1 : 0)) & 3) {  // cos x = sin(x + pi/2)
     case 0: return sin_kernel(y0, y1, true);
     case 1: return cos_kernel(y0, y1);
@@ -537,47 +523,40 @@ struct exp_split_result {
   std::int64_t k;
 };
 constexpr exp_split_result exp_split(double x) noexcept {
-  const reduction<double> red = reduce(x);
-  const double r = red.hi - red.lo;
-  const double rr = r * r;
-  const double c = r - rr * exp_poly(rr);
-  const double s = ((r * c) / (2.0 - c) - red.lo) + red.hi;  // e^r - 1
-  const double y = 1.0 + s;
-  return {y, s - (y - 1.0), red.k};  // y - 1 is exact (y in [0.7, 1.5))
+  using C = exp_consts<double>;  // (reduce(x), as exp_consteval writes it)
+  const double t = x * C::inv_ln2 + C::shifter, kf = t - C::shifter, hi = x - kf * C::ln2_hi,
+               lo = kf * C::ln2_lo, r = hi - lo, rr = r * r, c = r - rr * exp_poly(rr),
+               s = ((r * c) / (2.0 - c) - lo) + hi, y = 1.0 + s;  // s = e^r - 1
+  return {y, s - (y - 1.0), std::bit_cast<std::int64_t>(t) - std::bit_cast<std::int64_t>(C::shifter)};
 }
 
 // tanh a = 1 - 2/(e^{2a} + 1) for 0.625 <= a < 22 with the quotient and the subtraction carried
 // to double-double (Dekker's product; no FMA), so the one final rounding dominates the error.
 constexpr double tanh_large(double a) noexcept {
   const exp_split_result e = exp_split(2.0 * a);
-  const double scale = exp2i<double>(e.k);  // k <= 64: exact
-  const double eh = e.hi * scale;
-  const double el = e.lo * scale;
-  const double dh = eh + 1.0;  // e^{2a} + 1 = dh + dl (eh >= 1: fast two-sum)
-  const double dl = (1.0 - (dh - eh)) + el;
-  const double th = 2.0 / dh;  // 2 / (dh + dl) = th + tl
-  const dd p = two_prod(th, dh);
-  const double tl = (((2.0 - p.hi) - p.lo) - th * dl) / dh;
-  const double u = 1.0 - th;  // 1 - th - tl with the rounding error of 1 - th recovered
-  const double bv = u - 1.0;
-  const double ul = (1.0 - (u - bv)) + (-th - bv);
+  // e^{2a} + 1 = dh + dl (eh >= 1: fast two-sum); 2 / (dh + dl) = th + tl with th dh = p + pl
+  // by Dekker's product; 1 - th - tl with the rounding error of 1 - th recovered
+  const double scale = exp2i<double>(e.k), eh = e.hi * scale, el = e.lo * scale, dh = eh + 1.0,
+               dl = (1.0 - (dh - eh)) + el, th = 2.0 / dh, ch = 134217729.0 * th,
+               thh = ch - (ch - th), thl = th - thh, cd = 134217729.0 * dh, dhh = cd - (cd - dh),
+               dhl = dh - dhh, p = th * dh,
+               pl = (((thh * dhh - p) + thh * dhl) + thl * dhh) + thl * dhl,
+               tl = (((2.0 - p) - pl) - th * dl) / dh, u = 1.0 - th, bv = u - 1.0,
+               ul = (1.0 - (u - bv)) + (-th - bv);
   return u + (ul - tl);
 }
 
-constexpr double tanh_d(double x) noexcept {
+constexpr double tanh_small(double a) noexcept {  // 0 <= a < 0.625
   using C = tanh_consts;
-  if (x != x) return x;
-  const double a = x < 0 ? -x : x;
-  if (a < 0x1p-28) return x;  // tanh x = x (1 - x^2/3 + ...) rounds to x; keeps -0
-  double t = 1.0;             // |x| >= 22 (also inf): 1 - tanh|x| < 2^-62 rounds to 1
-  if (a < 0.625) {
-    const double s = a * a;
-    const double p = (C::p0 * s + C::p1) * s + C::p2;
-    const double q = ((s + C::q1) * s + C::q2) * s + C::q3;
-    t = a + a * s * (p / q);
-  } else if (a < 22.0) {
-    t = tanh_large(a);
-  }
+  const double s = a * a, p = (C::p0 * s + C::p1) * s + C::p2,
+               q = ((s + C::q1) * s + C::q2) * s + C::q3;
+  return a + a * s * (p / q);
+}
+constexpr double tanh_d(double x) noexcept {
+  // NaN and |x| < 2^-28 (tanh x = x (1 - x^2/3 + ...) rounds to x; -0 stays -0) give |x| back;
+  // |x| >= 22 (also inf): 1 - tanh|x| < 2^-62 rounds to 1
+  const double a = x < 0 ? -x : x,
+               t = !(a >= 0x1p-28) ? a : a < 0.625 ? tanh_small(a) : a < 22.0 ? tanh_large(a) : 1.0;
   return x < 0 ? -t : t;
 }
 
@@ -616,72 +595,55 @@ struct erf_consts {
                           sb5 = 0x1.3f219cedf3be6p+11, sb6 = 0x1.da874e79fe763p+8,
                           sb7 = -0x1.670e242712d62p+4;
 };
-// erfc(a) for 1.25 <= a < 28: exp(-a^2 - 0.5625 + R(1/a^2)/S(1/a^2)) / a (fdlibm s_erf.c).
+using ec = erf_consts;
+// erfc(a) for 1.25 <= a < 28: exp(-a^2 - 0.5625 + R(1/a^2)/S(1/a^2)) / a (fdlibm s_erf.c's
+// approximation).
 constexpr double erfc_tail(double a) noexcept {
-  using C = erf_consts;
-  const double s = 1.0 / (a * a);
-  double r = 0;
-  double q = 0;
-  if (a < 0x1.6db6ep+1) {  // 1/0.35
-    r = C::ra0 + s * (C::ra1 + s * (C::ra2 + s * (C::ra3 + s * (C::ra4 + s * (C::ra5 + s * (C::ra6 + s * C::ra7))))));
-    q = 1.0 + s * (C::sa1 + s * (C::sa2 + s * (C::sa3 + s * (C::sa4 + s * (C::sa5 + s * (C::sa6 + s * (C::sa7 + s * C::sa8)))))));
-  } else {
-    r = C::rb0 + s * (C::rb1 + s * (C::rb2 + s * (C::rb3 + s * (C::rb4 + s * (C::rb5 + s * C::rb6)))));
-    q = 1.0 + s * (C::sb1 + s * (C::sb2 + s * (C::sb3 + s * (C::sb4 + s * (C::sb5 + s * (C::sb6 + s * C::sb7))))));
-  }
   // -a^2 = -z^2 + (z - a)(z + a) with z = a cut to 21 significant bits (z^2 is exact)
-  const double z = std::bit_cast<double>(std::bit_cast<std::uint64_t>(a) & 0xffffffff00000000u);
-  return ctattn::exp(-z * z - 0.5625) * ctattn::exp((z - a) * (z + a) + r / q) / a;
+  const double s = 1.0 / (a * a), near = a < 0x1.6db6ep+1 ? 1.0 : 0.0,  // 1/0.35
+      r = near != 0.0
+              ? ec::ra0 + s * (ec::ra1 + s * (ec::ra2 + s * (ec::ra3 + s * (ec::ra4 + s * (ec::ra5 + s * (ec::ra6 + s * ec::ra7))))))
+              : ec::rb0 + s * (ec::rb1 + s * (ec::rb2 + s * (ec::rb3 + s * (ec::rb4 + s * (ec::rb5 + s * ec::rb6))))),
+      q = near != 0.0
+              ? 1.0 + s * (ec::sa1 + s * (ec::sa2 + s * (ec::sa3 + s * (ec::sa4 + s * (ec::sa5 + s * (ec::sa6 + s * (ec::sa7 + s * ec::sa8)))))))
+              : 1.0 + s * (ec::sb1 + s * (ec::sb2 + s * (ec::sb3 + s * (ec::sb4 + s * (ec::sb5 + s * (ec::sb6 + s * ec::sb7)))))),
+      z = std::bit_cast<double>(std::bit_cast<std::uint64_t>(a) & 0xffffffff00000000u);
+  // both exponentials as (hi + lo) 2^k, their product over a in double-double, one rounding
+  // (fdlibm multiplies two rounded exps: up to ~3 ulp; this is ~0.5 ulp plus R/S's error)
+  const exp_split_result e1 = exp_split(-z * z - 0.5625), e2 = exp_split((z - a) * (z + a) + r / q);
+  const dd m = dd_div_d(dd_mul(dd{e1.hi, e1.lo}, dd{e2.hi, e2.lo}), a);
+  return scale_by_2k(m.hi + m.lo, e1.k + e2.k);
 }
 
+constexpr double erf_small(double x) noexcept {  // |x| < 0.84375: x + x R(x^2)
+  const double z = x * x, r = ec::pp0 + z * (ec::pp1 + z * (ec::pp2 + z * (ec::pp3 + z * ec::pp4))),
+               s = 1.0 + z * (ec::qq1 + z * (ec::qq2 + z * (ec::qq3 + z * (ec::qq4 + z * ec::qq5))));
+  return r / s;  // R(x^2)
+}
+constexpr double erf_mid(double a) noexcept {  // 0.84375 <= a < 1.25: erf(1 + s) - erx
+  const double s = a - 1.0,
+               p = ec::pa0 + s * (ec::pa1 + s * (ec::pa2 + s * (ec::pa3 + s * (ec::pa4 + s * (ec::pa5 + s * ec::pa6))))),
+               q = 1.0 + s * (ec::qa1 + s * (ec::qa2 + s * (ec::qa3 + s * (ec::qa4 + s * (ec::qa5 + s * ec::qa6)))));
+  return p / q;
+}
 constexpr double erf_d(double x) noexcept {
-  using C = erf_consts;
   if (x != x) return x;
   const double a = x < 0 ? -x : x;
-  if (a < 0.84375) {  // erf x = x + x R(x^2)
-    if (a < 0x1p-28) return a < 0x1p-1015 ? 0.125 * (8.0 * x + C::efx8 * x) : x + C::efx * x;
-    const double z = x * x;
-    const double r = C::pp0 + z * (C::pp1 + z * (C::pp2 + z * (C::pp3 + z * C::pp4)));
-    const double s = 1.0 + z * (C::qq1 + z * (C::qq2 + z * (C::qq3 + z * (C::qq4 + z * C::qq5))));
-    return x + x * (r / s);
-  }
-  double e = 1.0;  // |x| >= 6 (also inf): 1 - erf|x| < 2^-55 rounds to 1
-  if (a < 1.25) {  // erf(1 + s) = erx + P(s)/Q(s)
-    const double s = a - 1.0;
-    const double p =
-        C::pa0 + s * (C::pa1 + s * (C::pa2 + s * (C::pa3 + s * (C::pa4 + s * (C::pa5 + s * C::pa6)))));
-    const double q =
-        1.0 + s * (C::qa1 + s * (C::qa2 + s * (C::qa3 + s * (C::qa4 + s * (C::qa5 + s * C::qa6)))));
-    e = C::erx + p / q;
-  } else if (a < 6.0) {
-    e = 1.0 - erfc_tail(a);
-  }
+  if (a < 0x1p-28) return a < 0x1p-1015 ? 0.125 * (8.0 * x + ec::efx8 * x) : x + ec::efx * x;
+  if (a < 0.84375) return x + x * erf_small(x);
+  // |x| >= 6 (also inf): 1 - erf|x| < 2^-55 rounds to 1
+  const double e = a < 1.25 ? ec::erx + erf_mid(a) : a < 6.0 ? 1.0 - erfc_tail(a) : 1.0;
   return x < 0 ? -e : e;
 }
 
 // erfc(a) = 1 - erf(a) for a >= 0 without cancellation (fdlibm s_erf.c's erfc, positive half).
 constexpr double erfc_nonneg(double a) noexcept {
-  using C = erf_consts;
   if (a != a) return a;
-  if (a < 0.84375) {
-    if (a < 0x1p-56) return 1.0 - a;
-    const double z = a * a;
-    const double r = C::pp0 + z * (C::pp1 + z * (C::pp2 + z * (C::pp3 + z * C::pp4)));
-    const double s = 1.0 + z * (C::qq1 + z * (C::qq2 + z * (C::qq3 + z * (C::qq4 + z * C::qq5))));
-    const double y = r / s;
-    if (a < 0.25) return 1.0 - (a + a * y);
-    return 0.5 - (a * y + (a - 0.5));
-  }
-  if (a < 1.25) {
-    const double s = a - 1.0;
-    const double p =
-        C::pa0 + s * (C::pa1 + s * (C::pa2 + s * (C::pa3 + s * (C::pa4 + s * (C::pa5 + s * C::pa6)))));
-    const double q =
-        1.0 + s * (C::qa1 + s * (C::qa2 + s * (C::qa3 + s * (C::qa4 + s * (C::qa5 + s * C::qa6)))));
-    return (1.0 - C::erx) - p / q;
-  }
-  if (!(a < 28.0)) return 0.0;  // erfc(28) < 2^-1130 underflows; also +inf
-  return erfc_tail(a);
+  if (a < 0x1p-56) return 1.0 - a;
+  if (a < 0.25) return 1.0 - (a + a * erf_small(a));
+  if (a < 0.84375) return 0.5 - (a * erf_small(a) + (a - 0.5));
+  if (a < 1.25) return (1.0 - ec::erx) - erf_mid(a);
+  return a < 28.0 ? erfc_tail(a) : 0.0;  // erfc(28) < 2^-1130 underflows; also +inf
 }
 
 
@@ -695,39 +657,37 @@ struct gelu_consts {
   static constexpr double two_over_sqrt_pi = 0x1.20dd750429b6dp+0;
 };
 // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), 0.044715 rounded to double.
+constexpr double gelu_neg(double x, dd u) noexcept {
+  // x < 0: 0.5 (1 + tanh u) = e / (1 + e), e = e^{2u} = e^{2 u.hi} (1 + 2 u.lo), in
+  // double-double, numerator and denominator scaled by 2^160 (e stays normal down to e^-800);
+  // the quotient's remainder by Dekker's product q den.hi = p + pl
+  if (2.0 * u.hi < -800.0) return -0.0;  // |exact| < 30 e^-800: rounds to -0
+  const exp_split_result es = exp_split(2.0 * u.hi);
+  const double sc = exp2i<double>(es.k + 160), e0 = es.hi * sc,
+               e1 = (es.lo + es.hi * (2.0 * u.lo)) * sc, eh = e0 + e1, el = e1 - (eh - e0);
+  const dd num = dd_mul_d(dd{eh, el}, x), den = dd_add(dd{0x1p160, 0.0}, dd{eh, el});
+  const double q = num.hi / den.hi, cq = 134217729.0 * q, qh = cq - (cq - q), qm = q - qh,
+               cd = 134217729.0 * den.hi, dh = cd - (cd - den.hi), dm = den.hi - dh, p = q * den.hi,
+               pl = (((qh * dh - p) + qh * dm) + qm * dh) + qm * dm,
+               ql = ((((num.hi - p) - pl) + num.lo) - q * den.lo) / den.hi;
+  return q + ql;
+}
 constexpr double gelu_d(double x) noexcept {
-  using C = gelu_consts;
   if (x != x || x >= 10.0) return x;  // tanh(u) rounds to 1 for x >= 10 (u > 19)
   if (x <= -30.0) return -0.0;        // |exact| < e^{-1900}: rounds to -0
-  const dd x3 = dd_mul_d(two_prod(x, x), x);
-  const dd u = dd_mul(dd_add(dd_mul_d(x3, C::k), dd{x, 0.0}), C::sqrt_2_over_pi);
-  if (!(x < 0.0)) return (0.5 * x) * (1.0 + tanh_d(u.hi));
-  // x < 0: 0.5 (1 + tanh u) = e / (1 + e), e = e^{2u} = e^{2 u.hi} (1 + 2 u.lo), in
-  // double-double, numerator and denominator scaled by 2^160 (e stays normal down to e^-800).
-  const double t = 2.0 * u.hi;
-  if (t < -800.0) return -0.0;  // |exact| < 30 e^-800: rounds to -0
-  const exp_split_result es = exp_split(t);
-  const double sc = exp2i<double>(es.k + 160);
-  const dd e = fast_two_sum(es.hi * sc, (es.lo + es.hi * (2.0 * u.lo)) * sc);
-  const dd num = dd_mul_d(e, x);
-  const dd den = dd_add(dd{0x1p160, 0.0}, e);
-  const double q = num.hi / den.hi;
-  const dd p = two_prod(q, den.hi);
-  const double ql = ((((num.hi - p.hi) - p.lo) + num.lo) - q * den.lo) / den.hi;
-  return q + ql;
+  const dd u = dd_mul(dd_add(dd_mul_d(dd_mul_d(two_prod(x, x), x), gelu_consts::k), dd{x, 0.0}),
+                      gelu_consts::sqrt_2_over_pi);
+  return !(x < 0.0) ? (0.5 * x) * (1.0 + tanh_d(u.hi)) : gelu_neg(x, u);
 }
 // 0.5 x (1 + erf(x / sqrt 2)); for x < 0 as 0.5 x erfc(|x| / sqrt 2) with erfc's first-order
 // correction for the low part of |x| / sqrt 2: erfc(a + l) = erfc(a) - l (2/sqrt pi) e^{-a^2}.
 constexpr double gelu_erf_d(double x) noexcept {
-  using C = gelu_consts;
   if (x != x || x >= 40.0) return x;  // erf(x / sqrt 2) rounds to 1 (also +inf)
   if (x <= -40.0) return -0.0;        // erfc(28.28) < 1e-349: rounds to -0 (also -inf)
-  const dd v = dd_mul_d(C::inv_sqrt2, x);
+  const dd v = dd_mul_d(gelu_consts::inv_sqrt2, x);
   if (!(x < 0.0)) return (0.5 * x) * (1.0 + erf_d(v.hi));
-  const double a = -v.hi;
-  const double l = -v.lo;
-  const double ec = erfc_nonneg(a) - l * C::two_over_sqrt_pi * ctattn::exp(-(a * a));
-  return (0.5 * x) * ec;
+  return (0.5 * x) * (erfc_nonneg(-v.hi) -
+                      -v.lo * gelu_consts::two_over_sqrt_pi * ctattn::exp(-(-v.hi * -v.hi)));
 }
 }  // namespace detail
 

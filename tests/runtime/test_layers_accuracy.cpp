@@ -7,7 +7,7 @@
 //
 // double: random inputs (uniform over the documented range, log-uniform in |x|, and points near
 // multiples of pi/2 for sin/cos, where the reduction cancels) plus edge cases.
-// float: a sweep over every 16th float of the range (every float with
+// float: a sweep over every 32nd float of the range (every float with
 // CTATTN_MATH_EXHAUSTIVE=1) against glibc's double result (within 1 ulp of double, 2^-29 ulp of
 // float); the worst point is re-measured with MPFR.
 // Run: meson test -C build runtime_layers_accuracy -v   (prints every maximum)
@@ -216,7 +216,7 @@ TEST_CASE("layers accuracy: sin, cos, tanh, erf, double, against MPFR") {
                         item{fn::cos, 1e4}, item{fn::tanh, 30.0}, item{fn::erf, 8.0}}) {
     const bool trig = it.f == fn::sin || it.f == fn::cos;
     const worst w =
-        measure<double>(it.f, inputs(it.hi, 200'000, trig, 0x5eedu + static_cast<unsigned>(it.f)));
+        measure<double>(it.f, inputs(it.hi, 120'000, trig, 0x5eedu + static_cast<unsigned>(it.f)));
     MESSAGE("double " << name(it.f) << " on |x| < " << it.hi << ": max " << w.err << " ulp at x = "
                       << hex(w.at) << " (" << w.count << " inputs)");
     CHECK(w.err <= bound_double);
@@ -234,7 +234,7 @@ TEST_CASE("layers accuracy: gelu and gelu_erf, double and float, against MPFR") 
   for (const item it : {item{fn::gelu, -20.0}, item{fn::gelu_erf, -37.0}}) {
     std::vector<double> normal;
     std::vector<double> tail;
-    for (const double x : inputs(40.0, 200'000, false, 0xbeefu)) (x >= it.lo ? normal : tail).push_back(x);
+    for (const double x : inputs(40.0, 120'000, false, 0xbeefu)) (x >= it.lo ? normal : tail).push_back(x);
     const worst wd = measure<double>(it.f, normal);
     const worst wf = measure<float>(it.f, normal);
     const worst wt = measure<double>(it.f, tail);
@@ -244,17 +244,17 @@ TEST_CASE("layers accuracy: gelu and gelu_erf, double and float, against MPFR") 
                       << hex(wf.at));
     MESSAGE("double " << name(it.f) << " on [-40, " << it.lo << "): max " << wt.err
                       << " ulp (of the subnormal spacing near underflow) at x = " << hex(wt.at));
-    CHECK(wd.err <= (it.f == fn::gelu ? 2.0 : 4.0));
+    CHECK(wd.err <= (it.f == fn::gelu ? 2.0 : 3.0));
     CHECK(wf.err <= bound_float);
     CHECK(wt.err <= 512.0);
   }
 }
 
-// Every 16th float (every float with CTATTN_MATH_EXHAUSTIVE=1) of |x| in [2^-30, hi], positive
+// Every 32nd float (every float with CTATTN_MATH_EXHAUSTIVE=1) of |x| in [2^-30, hi], positive
 // (all four are odd or even, bit for bit, which the static suite checks), against glibc's double.
 TEST_CASE("layers accuracy: float sin, cos, tanh, erf, sweep") {
   const char* env = std::getenv("CTATTN_MATH_EXHAUSTIVE");
-  const std::uint32_t stride = (env != nullptr && env[0] == '1') ? 1u : 16u;
+  const std::uint32_t stride = (env != nullptr && env[0] == '1') ? 1u : 32u;
   struct item {
     fn f;
     float hi;
