@@ -14,8 +14,6 @@
 #define CTATTN_LAYERS_HPP
 
 #include <cstddef>
-#include <cstdint>
-#include <limits>
 #include <type_traits>
 
 #include <ctattn/detail/fp.hpp>
@@ -96,7 +94,9 @@ consteval void require_float_activation() {
 //!   x <  0: x e / (1 + e), e = e^{2u}   (the same value; no cancellation where tanh(u) ~ -1)
 //! gelu(x) = x for x >= 10 (tanh(u) rounds to 1), -0 for x <= -30 (the exact value rounds to
 //! -0). gelu(NaN) = NaN, gelu(+inf) = +inf, gelu(-inf) = -0, gelu(+-0) = +-0. float and double
-//! only. Error against MPFR: see the README's accuracy table (runtime_layers_accuracy).
+//! only. Error against MPFR (tests/runtime/test_layers_accuracy.cpp): double max 1.44 ulp on
+//! [-20, 40] (asserted <= 2), below -20 (results near underflow) 0.73 ulp of the subnormal
+//! spacing; float max 0.500 ulp.
 template <Scalar T>
 [[nodiscard]] constexpr T gelu(const T& x) noexcept {
   detail::require_float_activation<T>();
@@ -113,7 +113,9 @@ template <Scalar T>
 //!   x <  0: (0.5 x) erfc(-v)   (erfc computed directly, fdlibm's method: no cancellation)
 //! gelu_erf(x) = x for x >= 40, -0 for x <= -40 (the exact values round to those).
 //! gelu_erf(NaN) = NaN, gelu_erf(+inf) = +inf, gelu_erf(-inf) = -0, gelu_erf(+-0) = +-0.
-//! float and double only. Error against MPFR: see the README's accuracy table.
+//! float and double only. Error against MPFR: double max 2.47 ulp on [-37, 40] (asserted
+//! <= 3; erfc's rational approximation evaluated in double), 16 ulp of the subnormal spacing
+//! below -37 where the result underflows; float max 0.500 ulp.
 template <Scalar T>
 [[nodiscard]] constexpr T gelu_erf(const T& x) noexcept {
   detail::require_float_activation<T>();
@@ -268,9 +270,10 @@ consteval void require_position_encoding() {
 //!   PE(2i, n) = sin(n w_i),  PE(2i + 1, n) = cos(n w_i),  w_i = 10000^(-2i/D)
 //! for 2i < D and 2i + 1 < D; for odd D the last row D - 1 = 2i is sin(n w_i) with
 //! i = (D - 1)/2 (its cosine partner is dropped). w_i and n w_i are computed in double-double
-//! (relative error < 2^-100) and sin/cos take that double-double angle, so each entry is the
-//! exact value rounded to double with an error below 1 ulp (measured against MPFR by
-//! tests/runtime/test_layers_accuracy.cpp; see the README). float: that double rounded to float.
+//! (relative error < 2^-100) and sin/cos take that double-double angle, so each entry is within
+//! 1 ulp of the exact value: measured against MPFR (tests/runtime/test_layers_accuracy.cpp) max
+//! 0.73 ulp for D = 256, N = 512 and 0.74 ulp for D = 16, N = 10000 (angles up to 9999 rad).
+//! float: that double rounded to float (measured max 0.500 ulp).
 //! Other T (ctattn::fixed) are converted from the double value by T's explicit conversion
 //! (nearest, as fixed's constructor rounds). N <= 1647099 (a readable error otherwise).
 template <class T, std::size_t D, std::size_t N>

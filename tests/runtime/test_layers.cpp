@@ -281,3 +281,32 @@ TEST_CASE("layers: fixed point q15_16") {
   const auto added = ctattn::add_positions(launder(pe_q), pp);
   for (std::size_t i = 0; i < added.count; ++i) CHECK(added.elems[i] == pe_q.elems[i] + pe_q.elems[i]);
 }
+
+// Sizes above Clang's 256-operand fold limit compile and agree with plain loops.
+TEST_CASE("layers: 64 x 64 inputs") {
+  std::mt19937_64 gen(99);
+  std::normal_distribution<double> nd(0.0, 1.0);
+  static matrix<double, 64, 64> x{};
+  static matrix<double, 64, 64> fx{};
+  for (auto& e : x.elems) e = nd(gen);
+  for (auto& e : fx.elems) e = nd(gen);
+  const auto r = ctattn::residual(x, fx);
+  const auto pe = ctattn::sinusoidal_position_encoding<double, 64, 64>();
+  const auto xp = ctattn::add_sinusoidal_positions(x);
+  const auto xl = ctattn::add_positions(x, ctattn::position_embedding_params<double, 64, 64>{fx});
+  const auto g = ctattn::gelu(x);
+  const auto rl = ctattn::relu(x);
+  for (std::size_t i = 0; i < x.count; ++i) {
+    CHECK(r.elems[i] == x.elems[i] + fx.elems[i]);
+    CHECK(xp.elems[i] == x.elems[i] + pe.elems[i]);
+    CHECK(xl.elems[i] == x.elems[i] + fx.elems[i]);
+    CHECK(g.elems[i] == ctattn::gelu(x.elems[i]));
+    CHECK(rl.elems[i] == ctattn::relu(x.elems[i]));
+  }
+  const auto y = ctattn::layer_norm(x, ctattn::identity_layer_norm_params<double, 64>());
+  for (std::size_t n = 0; n < 64; ++n) {
+    double m = 0;
+    for (std::size_t d = 0; d < 64; ++d) m += y(d, n);
+    CHECK(std::fabs(m / 64) <= 1e-15);
+  }
+}

@@ -10,7 +10,8 @@
 // float: a sweep over every 32nd float of the range (every float with
 // CTATTN_MATH_EXHAUSTIVE=1) against glibc's double result (within 1 ulp of double, 2^-29 ulp of
 // float); the worst point is re-measured with MPFR.
-// Run: meson test -C build runtime_layers_accuracy -v   (prints every maximum)
+// Run: build/tests/runtime_layers_accuracy -s   (prints every maximum; -tc='*sweep*' etc. for one
+// case, CTATTN_MATH_EXHAUSTIVE=1 for every float)
 #include <ctattn/layers.hpp>
 #include <ctattn/math.hpp>
 
@@ -207,7 +208,7 @@ constexpr double bound_float = 0.5 + 0x1p-20;
 
 }  // namespace
 
-TEST_CASE("layers accuracy: sin, cos, tanh, erf, double, against MPFR") {
+TEST_CASE("layers accuracy: double sin cos tanh erf against MPFR") {
   struct item {
     fn f;
     double hi;
@@ -226,7 +227,7 @@ TEST_CASE("layers accuracy: sin, cos, tanh, erf, double, against MPFR") {
 // The GELUs on [lo, 40] where the results are normal numbers (gelu: x >= -20, gelu_erf:
 // x >= -37), and separately below, where the result approaches the subnormal range and the
 // error, in ulps of the subnormal spacing, grows (documented in the README).
-TEST_CASE("layers accuracy: gelu and gelu_erf, double and float, against MPFR") {
+TEST_CASE("layers accuracy: gelu and gelu_erf in double and float against MPFR") {
   struct item {
     fn f;
     double lo;
@@ -252,7 +253,7 @@ TEST_CASE("layers accuracy: gelu and gelu_erf, double and float, against MPFR") 
 
 // Every 32nd float (every float with CTATTN_MATH_EXHAUSTIVE=1) of |x| in [2^-30, hi], positive
 // (all four are odd or even, bit for bit, which the static suite checks), against glibc's double.
-TEST_CASE("layers accuracy: float sin, cos, tanh, erf, sweep") {
+TEST_CASE("layers accuracy: float sin cos tanh erf sweep") {
   const char* env = std::getenv("CTATTN_MATH_EXHAUSTIVE");
   const std::uint32_t stride = (env != nullptr && env[0] == '1') ? 1u : 32u;
   struct item {
