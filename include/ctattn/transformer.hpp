@@ -22,6 +22,11 @@
 //   ctattn::exp / ctattn::exp_fast           the softmax's exp (default ctattn::exp)
 //   transformer_layer(X, p, ctattn::pre_norm, ctattn::causal, ctattn::gelu_mlp)
 // Any other argument is a compile error naming it.
+//
+// transformer_attention_block and transformer_mlp_block are the two halves (sublayers);
+// transformer_layer is the one applied to the other, with the same bits. A static_assert over a
+// large layer can evaluate them as two constant expressions: GCC's -fconstexpr-ops-limit counts
+// per evaluation, and at N = D = 64, H = 8, Dff = 256 only the halves fit its default.
 #ifndef CTATTN_TRANSFORMER_HPP
 #define CTATTN_TRANSFORMER_HPP
 
@@ -190,24 +195,100 @@ constexpr matrix<T, D, N> mlp(const matrix<T, D, N>& x, const linear_params<T, D
     return linear(relu(h), ff2);
 }
 
-// Multi-head self-attention with the attention options among opts (causal, exp); the others
-// are the layer's own.
+// Multi-head self-attention with output bias, X' = beta_c 1^T + Omega_c [Sa_1; ...; Sa_H], each
+// head scaled by 1/sqrt(D/H), with the attention options among opts (causal, exp); the others
+// are the layer's own. The operations of multihead_self_attention(x, p, ...).output in the same
+// order (so the same bits; tests/model checks it), without keeping the H weight matrices that
+// the layer discards: one N x N scratch matrix instead, which makes the constant evaluation
+// cheaper (GCC counts every element initialised and copied).
 template <class T, std::size_t D, std::size_t N, std::size_t H, class... Opts>
 constexpr matrix<T, D, N> layer_attention(const matrix<T, D, N>& x,
                                           const multihead_params_with_bias<T, D, H>& p,
                                           const Opts&... opts) noexcept {
+  constexpr std::size_t Dh = multihead_params_with_bias<T, D, H>::head_dim;
   const auto exp_f = pick_option<is_layer_exp_option>(exp_fn{}, opts...);
-  if constexpr (has_option_v<is_causal_option, Opts...>)
-    return multihead_self_attention(x, p, causal, exp_f).output;
-  else
-    return multihead_self_attention(x, p, exp_f).output;
+  matrix<T, D, N> stacked{};  // [Sa_1; ...; Sa_H]: head h fills rows h*Dh .. h*Dh + Dh - 1
+  matrix<T, N, N> weights{};
+  for (std::size_t h = 0; h < H; ++h) {
+    const auto& ph = p.heads[h];
+    const matrix<T, Dh, N> q = affine(ph.omega_q, x, ph.beta_q);
+    const matrix<T, Dh, N> k = affine(ph.omega_k, x, ph.beta_k);
+    const matrix<T, Dh, N> v = affine(ph.omega_v, x, ph.beta_v);
+    matrix<T, Dh, N> sa{};
+    if constexpr (has_option_v<is_causal_option, Opts...>)
+      attend_into(sa, weights, q, k, v, scaled, causal, exp_f);
+    else
+      attend_into(sa, weights, q, k, v, scaled, exp_f);
+    copy_n<Dh * N>(stacked.elems + h * Dh * N, sa.elems);
+  }
+  return affine(p.omega_c, stacked, p.beta_c);
 }
 
 }  // namespace detail
 
+namespace detail {
+template <class... Opts>
+inline constexpr bool is_pre_norm_v =
+    has_option_v<is_norm_place_option, Opts...> &&
+    std::is_same_v<decltype(pick_option<is_norm_place_option>(post_norm, std::declval<Opts>()...)),
+                   pre_norm_t>;
+
+template <class T, class... Opts>
+constexpr T layer_eps(const Opts&... opts) noexcept {
+  return pick_option<is_norm_eps_option>(norm_eps(T(1e-5)), opts...).eps;
+}
+}  // namespace detail
+
+//! The first half of the encoder layer, the attention sublayer: LayerNorm_1(X + MhSa[X])
+//! (pre-norm: X + MhSa[LayerNorm_1(X)]). Takes the options of transformer_layer.
+//! transformer_layer(X, p, o...) == transformer_mlp_block(transformer_attention_block(X, p, o...),
+//! p, o...) bit for bit; evaluating the halves as two constant expressions halves the
+//! constant-evaluation budget each needs (GCC's limit is per evaluation).
+template <class T, std::size_t DX, std::size_t N, std::size_t D, std::size_t H, std::size_t Dff,
+          class... Opts>
+[[nodiscard]] constexpr matrix<T, D, N> transformer_attention_block(
+    const matrix<T, DX, N>& x, const transformer_layer_params<T, D, H, Dff>& p,
+    const Opts&... opts) noexcept {
+  static_assert(detail::check_transformer_options<T, Opts...>());
+  detail::require_layer_input_dim<DX, D>();
+  if constexpr (DX == D) {
+    const T eps = detail::layer_eps<T>(opts...);
+    if constexpr (detail::is_pre_norm_v<Opts...>)
+      return detail::add_blocked(
+          x, detail::layer_attention(layer_norm(x, p.norm1, eps), p.attention, opts...));
+    else
+      return layer_norm(detail::add_blocked(x, detail::layer_attention(x, p.attention, opts...)),
+                        p.norm1, eps);
+  } else {
+    return {};
+  }
+}
+
+//! The second half of the encoder layer, the mlp sublayer: LayerNorm_2(X + mlp(X)) (pre-norm:
+//! X + mlp(LayerNorm_2(X))). Takes the options of transformer_layer.
+template <class T, std::size_t DX, std::size_t N, std::size_t D, std::size_t H, std::size_t Dff,
+          class... Opts>
+[[nodiscard]] constexpr matrix<T, D, N> transformer_mlp_block(
+    const matrix<T, DX, N>& x, const transformer_layer_params<T, D, H, Dff>& p,
+    const Opts&... opts) noexcept {
+  static_assert(detail::check_transformer_options<T, Opts...>());
+  detail::require_layer_input_dim<DX, D>();
+  if constexpr (DX == D) {
+    using act = decltype(detail::pick_option<detail::is_activation_option>(relu_mlp, opts...));
+    const T eps = detail::layer_eps<T>(opts...);
+    if constexpr (detail::is_pre_norm_v<Opts...>)
+      return detail::add_blocked(x, detail::mlp<act>(layer_norm(x, p.norm2, eps), p.ff1, p.ff2));
+    else
+      return layer_norm(detail::add_blocked(x, detail::mlp<act>(x, p.ff1, p.ff2)), p.norm2, eps);
+  } else {
+    return {};
+  }
+}
+
 //! The encoder layer of section 12.4.5 on the tokens in the columns of X (D x N); returns
 //! D x N. Post-norm by default: X <- LayerNorm(X + MhSa[X]); X <- LayerNorm(X + mlp(X)).
-//! Options: see the top of this header.
+//! Options: see the top of this header. The same as transformer_mlp_block applied to
+//! transformer_attention_block (same operations, same bits).
 template <class T, std::size_t DX, std::size_t N, std::size_t D, std::size_t H, std::size_t Dff,
           class... Opts>
 [[nodiscard]] constexpr matrix<T, D, N> transformer_layer(
@@ -215,24 +296,10 @@ template <class T, std::size_t DX, std::size_t N, std::size_t D, std::size_t H, 
     const Opts&... opts) noexcept {
   static_assert(detail::check_transformer_options<T, Opts...>());
   detail::require_layer_input_dim<DX, D>();
-  if constexpr (DX == D) {
-    using act = decltype(detail::pick_option<detail::is_activation_option>(relu_mlp, opts...));
-    const T eps = detail::pick_option<detail::is_norm_eps_option>(norm_eps(T(1e-5)), opts...).eps;
-    if constexpr (detail::has_option_v<detail::is_norm_place_option, Opts...> &&
-                  std::is_same_v<decltype(detail::pick_option<detail::is_norm_place_option>(
-                                     post_norm, opts...)),
-                                 pre_norm_t>) {
-      const matrix<T, D, N> x1 = detail::add_blocked(
-          x, detail::layer_attention(layer_norm(x, p.norm1, eps), p.attention, opts...));
-      return detail::add_blocked(x1, detail::mlp<act>(layer_norm(x1, p.norm2, eps), p.ff1, p.ff2));
-    } else {
-      const matrix<T, D, N> x1 = layer_norm(
-          detail::add_blocked(x, detail::layer_attention(x, p.attention, opts...)), p.norm1, eps);
-      return layer_norm(detail::add_blocked(x1, detail::mlp<act>(x1, p.ff1, p.ff2)), p.norm2, eps);
-    }
-  } else {
+  if constexpr (DX == D)
+    return transformer_mlp_block(transformer_attention_block(x, p, opts...), p, opts...);
+  else
     return {};
-  }
 }
 
 }  // namespace ctattn

@@ -4,8 +4,10 @@
 // tests/ctime/meson.build sets CTIME_N (= D), CTIME_HEADS and CTIME_DFF and adds no flag that
 // raises the limits. Cases (measured by tests/ctime/probe.py --layers-only):
 //   N = D = 32, H = 4, Dff = 128   both compilers
-//   N = D = 64, H = 8, Dff = 256   Clang only (needs 0.70e6 - 1.05e6 of its 2^20 steps); GCC
-//                                  needs 62.5e6 - 67.1e6 operations, more than its 2^25
+//   N = D = 64, H = 8, Dff = 256   Clang (needs 0.70e6 - 1.05e6 of its 2^20 steps); GCC as two
+//                                  constant evaluations (CTIME_LAYER_HALVES = 1: the attention
+//                                  and the mlp sublayer), since the whole layer in one needs
+//                                  more than its 2^25 operations
 // Compiling is the test.
 #include "ctime_layer_case.hpp"
 

@@ -133,4 +133,18 @@ static_assert(L::transformer<double, 4, 2, 8, ctattn::pre_norm_t, ctattn::causal
 static_assert(L::multihead<double, 4, 2, ctattn::causal_t>{tpar.attention}(x) ==
               ctattn::multihead_self_attention(x, tpar.attention, ctattn::causal).output);
 
+// The layer's own multi-head attention (no weight matrices kept) has the bits of
+// multihead_self_attention; the layer is its two sublayers composed, in every arrangement.
+static_assert(ctattn::detail::layer_attention(x, tpar.attention) ==
+              ctattn::multihead_self_attention(x, tpar.attention).output);
+static_assert(ctattn::detail::layer_attention(x, tpar.attention, ctattn::causal, ctattn::exp_fast) ==
+              ctattn::multihead_self_attention(x, tpar.attention, ctattn::causal, ctattn::exp_fast)
+                  .output);
+static_assert(ctattn::transformer_layer(x, tpar) ==
+              ctattn::transformer_mlp_block(ctattn::transformer_attention_block(x, tpar), tpar));
+static_assert(ctattn::transformer_layer(x, tpar, ctattn::pre_norm, ctattn::gelu_mlp) ==
+              ctattn::transformer_mlp_block(
+                  ctattn::transformer_attention_block(x, tpar, ctattn::pre_norm, ctattn::gelu_mlp),
+                  tpar, ctattn::pre_norm, ctattn::gelu_mlp));
+
 }  // namespace

@@ -88,6 +88,18 @@ TEST_CASE("transformer_layer: defaults spelled out give the same bits") {
   CHECK(ctattn::approx_equal(y, ctattn::transformer_layer(x, p, ctattn::exp_fast), 1e-8, 1e-8));
 }
 
+TEST_CASE("transformer_layer: the sublayers composed and multihead_self_attention, at run time") {
+  const X x = laundered_x();
+  const params p = laundered_params();
+  CHECK(same_bits(ctattn::transformer_layer(x, p, ctattn::causal),
+                  ctattn::transformer_mlp_block(
+                      ctattn::transformer_attention_block(x, p, ctattn::causal), p, ctattn::causal)));
+  CHECK(same_bits(ctattn::detail::layer_attention(x, p.attention),
+                  ctattn::multihead_self_attention(x, p.attention).output));
+  CHECK(same_bits(ctattn::detail::layer_attention(x, p.attention, ctattn::causal),
+                  ctattn::multihead_self_attention(x, p.attention, ctattn::causal).output));
+}
+
 // Law: with causal attention, output column n depends on tokens 0..n only. Changing tokens
 // after n leaves columns 0..n bit for bit unchanged (masked weights are exactly 0, and every
 // other step works column by column).
