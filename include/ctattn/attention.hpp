@@ -24,6 +24,7 @@
 #include <utility>
 
 #include <ctattn/detail/fp.hpp>
+#include <ctattn/detail/small_attention.hpp>
 #include <ctattn/math.hpp>
 #include <ctattn/matrix.hpp>
 #include <ctattn/options.hpp>
@@ -278,6 +279,15 @@ template <class T, std::size_t DX, std::size_t N, std::size_t D, std::size_t Dk,
   detail::require_scalar<T, DX, N>();
   detail::require_input_dim<DX, D>();
   if constexpr (DX == D) {
+    if constexpr (sizeof...(Opts) == 0 && detail::small_attention_v<T, N, D, Dk, Dv>) {
+      if (!std::is_constant_evaluated()) {  // tiny sizes: all in registers, the same operations
+        attention_result<T, Dv, N> r;
+        detail::small_self_attention<N, D, Dk, Dv>(
+            r.output.elems, r.weights.elems, x.elems, p.omega_q.elems, p.omega_k.elems,
+            p.omega_v.elems, p.beta_q.elems, p.beta_k.elems, p.beta_v.elems);
+        return r;
+      }
+    }
     const matrix<T, Dk, N> q = affine(p.omega_q, x, p.beta_q);
     const matrix<T, Dk, N> k = affine(p.omega_k, x, p.beta_k);
     const matrix<T, Dv, N> v = affine(p.omega_v, x, p.beta_v);

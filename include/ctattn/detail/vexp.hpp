@@ -195,29 +195,41 @@ inline void softmax_terms_v(T* e, const T* s, const T* m) noexcept {
   }
 }
 
-//! softmax_cols of an R x C matrix s (row-major) into e when rows are narrow (C * sizeof(T) <
-//! 32): each row in narrow_vecs vectors, all rows held at once; per lane (column) the scalar
-//! order of softmax_cols: the maximum over ascending rows from row 0, the terms, their sum from
-//! T{} over ascending rows, one true division per element.
-template <bool Fast, std::size_t R, std::size_t C, class T>
-inline void softmax_cols_narrow(T* e, const T* s) noexcept {
-  constexpr std::size_t Bytes = narrow_bytes<T, C>;
-  using O = vexp_ops<T, Bytes>;
-  using V = typename O::V;
+//! softmax_cols of an R x C matrix held in registers, rows narrow (C * sizeof(T) < 32): row r
+//! in the NV vectors row[r], C lanes used (the others hold zeros: computed, never stored);
+//! replaced by the weights. Per lane (column) the scalar order of softmax_cols: the maximum
+//! over ascending rows from row 0, the terms, their sum from T{} over ascending rows, one true
+//! division per element.
+template <bool Fast, std::size_t R, std::size_t NV, class V>
+[[gnu::always_inline]] inline void softmax_cols_regs(V (&row)[R][NV]) noexcept {
+  using T = std::remove_cvref_t<decltype(std::declval<V&>()[0])>;
+  using O = vexp_ops<T, sizeof(V)>;
   [&]<std::size_t... Q>(std::index_sequence<Q...>) {
-    V row[R][sizeof...(Q)];
-    for (std::size_t r = 0; r < R; ++r) ((row[r][Q] = load_part<Bytes, C, Q>(s + r * C)), ...);
-    V mx[sizeof...(Q)] = {row[0][Q]...};
+    V mx[NV] = {row[0][Q]...};
     for (std::size_t r = 1; r < R; ++r)
       ((mx[Q] = O::select(O::mask(mx[Q] < row[r][Q]), row[r][Q], mx[Q])), ...);
-    V total[sizeof...(Q)] = {};
+    V total[NV] = {};
     for (std::size_t r = 0; r < R; ++r) {
       ((row[r][Q] = O::template term<Fast>(row[r][Q], mx[Q])), ...);
       ((total[Q] = total[Q] + row[r][Q]), ...);
     }
-    for (std::size_t r = 0; r < R; ++r)
-      (store_part<Bytes, C, Q>(e + r * C, row[r][Q] / total[Q]), ...);
-  }(std::make_index_sequence<narrow_vecs<T, C>>{});
+    for (std::size_t r = 0; r < R; ++r) ((row[r][Q] = row[r][Q] / total[Q]), ...);
+  }(std::make_index_sequence<NV>{});
+}
+
+//! softmax_cols of an R x C matrix s (row-major) into e when rows are narrow: the rows loaded
+//! into registers, softmax_cols_regs, the rows stored.
+template <bool Fast, std::size_t R, std::size_t C, class T>
+inline void softmax_cols_narrow(T* e, const T* s) noexcept {
+  constexpr std::size_t Bytes = narrow_bytes<T, C>;
+  constexpr std::size_t NV = narrow_vecs<T, C>;
+  using V = typename simd_vec<T, Bytes>::type;
+  V row[R][NV];
+  [&]<std::size_t... Q>(std::index_sequence<Q...>) {
+    for (std::size_t r = 0; r < R; ++r) ((row[r][Q] = load_part<Bytes, C, Q>(s + r * C)), ...);
+    softmax_cols_regs<Fast>(row);
+    for (std::size_t r = 0; r < R; ++r) (store_part<Bytes, C, Q>(e + r * C, row[r][Q]), ...);
+  }(std::make_index_sequence<NV>{});
 }
 
 #endif
