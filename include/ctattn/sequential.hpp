@@ -32,8 +32,9 @@
 //
 // The layer protocol (for layers of your own): static members `in_dim` and `out_dim`
 // (std::size_t; `layers::any_dim`, i.e. 0, for "any" and "the same as the input"), a const
-// call operator taking matrix<T, in_dim, N>, and parameters as a Boost.Hana Struct (members
-// walked by load_params) or none (an empty type). Parameters of a whole model load from one
+// call operator taking matrix<T, in_dim, N>, and its parameters either as a member `params` of
+// a nested type `params_type` (a parameter type of ctattn/params.hpp, as the layers here do),
+// as a Boost.Hana Struct, or none (an empty type). Parameters of a whole model load from one
 // flat array: load_params<decltype(model)>(flat), parameter_count_v<decltype(model)> (layers in
 // order, each layer's parameters in their own layout; see ctattn/params.hpp).
 #ifndef CTATTN_SEQUENTIAL_HPP
