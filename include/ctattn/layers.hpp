@@ -14,6 +14,7 @@
 #define CTATTN_LAYERS_HPP
 
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
 
 #include <ctattn/detail/fp.hpp>
@@ -252,8 +253,7 @@ constexpr dd pe_frequency(std::size_t two_i, std::size_t d) noexcept {
     term = dd_div_d(dd_mul(term, g), static_cast<double>(j));
     sum = dd_add(sum, term);
   }
-  double scale = 1.0;
-  for (double m = 0; m < k; m = m + 1) scale = scale * 0.5;  // 2^-k, exact
+  const double scale = exp2i<double>(-static_cast<std::int64_t>(k));  // 2^-k, 0 <= k <= 14
   return {sum.hi * scale, sum.lo * scale};
 }
 

@@ -4,7 +4,10 @@
 #include <ctattn/fixed.hpp>
 #include <ctattn/layers.hpp>
 
+#include <bit>
 #include <cmath>  // tests only: std::isnan, std::signbit
+#include <cstdint>
+#include <iterator>
 #include <cstddef>
 #include <cstring>
 #include <limits>
@@ -34,9 +37,14 @@ T launder(const T& v) {
   return out;
 }
 
-template <class T, std::size_t R, std::size_t C>
-bool same_bits(const matrix<T, R, C>& a, const matrix<T, R, C>& b) {
-  return std::memcmp(a.elems, b.elems, sizeof a.elems) == 0;
+bool same_bits(double a, double b) {
+  return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
+}
+template <std::size_t R, std::size_t C>
+bool same_bits(const matrix<double, R, C>& a, const matrix<double, R, C>& b) {
+  for (std::size_t i = 0; i < R * C; ++i)
+    if (!same_bits(a.elems[i], b.elems[i])) return false;
+  return true;
 }
 
 template <class T, std::size_t R, std::size_t C>
@@ -128,8 +136,8 @@ TEST_CASE("layers: constant evaluation equals run time, bit for bit") {
       const auto ang = ctattn::detail::dd_mul_d(w, static_cast<double>(launder(n)));
       const double s = ctattn::detail::sin_cos(ang.hi, ang.lo, false);
       const double c = ctattn::detail::sin_cos(ang.hi, ang.lo, true);
-      CHECK(std::memcmp(&s, &pe_c(r, n), sizeof s) == 0);
-      CHECK(std::memcmp(&c, &pe_c(r + 1, n), sizeof c) == 0);
+      CHECK(same_bits(s, pe_c(r, n)));
+      CHECK(same_bits(c, pe_c(r + 1, n)));
       CHECK(static_cast<float>(s) == pe_f(r, n));
       CHECK(static_cast<float>(c) == pe_f(r + 1, n));
     }
@@ -153,7 +161,10 @@ TEST_CASE("math: sin, cos, tanh, erf at constant evaluation equal run time") {
   for (std::size_t i = 0; i < std::size(xs); ++i) {
     const double v = launder(xs[i]);
     const vals got{ctattn::sin(v), ctattn::cos(v), ctattn::tanh(v), ctattn::erf(v)};
-    CHECK(std::memcmp(&got, &expect[i], sizeof got) == 0);
+    CHECK(same_bits(got.s, expect[i].s));
+    CHECK(same_bits(got.c, expect[i].c));
+    CHECK(same_bits(got.t, expect[i].t));
+    CHECK(same_bits(got.e, expect[i].e));
   }
 }
 
@@ -267,19 +278,19 @@ TEST_CASE("layers: fixed point q15_16") {
                                          ctattn::matrix_cast<q>(lr::linear::beta)};
   const auto y = ctattn::linear(launder(x), p);
   // inputs rounded to 2^-17, 5 products rounded to 2^-17 each, values below 4 in magnitude
-  for (std::size_t i = 0; i < y.count; ++i)
+  for (std::size_t i = 0; i < std::size(y.elems); ++i)
     CHECK(std::fabs(static_cast<double>(y.elems[i]) - lr::linear::y.elems[i]) <= 5e-4);
   const auto r = ctattn::relu(y);
-  for (std::size_t i = 0; i < y.count; ++i) CHECK(r.elems[i] == (y.elems[i] < q(0) ? q(0) : y.elems[i]));
+  for (std::size_t i = 0; i < std::size(y.elems); ++i) CHECK(r.elems[i] == (y.elems[i] < q(0) ? q(0) : y.elems[i]));
   const auto res = ctattn::residual(y, r);
-  for (std::size_t i = 0; i < y.count; ++i) CHECK(res.elems[i] == y.elems[i] + r.elems[i]);
+  for (std::size_t i = 0; i < std::size(y.elems); ++i) CHECK(res.elems[i] == y.elems[i] + r.elems[i]);
   static constexpr auto pe_q = ctattn::sinusoidal_position_encoding<q, 6, 8>();
   static constexpr auto pe_d = ctattn::sinusoidal_position_encoding<double, 6, 8>();
-  for (std::size_t i = 0; i < pe_q.count; ++i)
+  for (std::size_t i = 0; i < std::size(pe_q.elems); ++i)
     CHECK(pe_q.elems[i] == q(pe_d.elems[i]));  // the double value rounded once
   const ctattn::position_embedding_params<q, 6, 8> pp{pe_q};
   const auto added = ctattn::add_positions(launder(pe_q), pp);
-  for (std::size_t i = 0; i < added.count; ++i) CHECK(added.elems[i] == pe_q.elems[i] + pe_q.elems[i]);
+  for (std::size_t i = 0; i < std::size(added.elems); ++i) CHECK(added.elems[i] == pe_q.elems[i] + pe_q.elems[i]);
 }
 
 // Sizes above Clang's 256-operand fold limit compile and agree with plain loops.
@@ -296,7 +307,7 @@ TEST_CASE("layers: 64 x 64 inputs") {
   const auto xl = ctattn::add_positions(x, ctattn::position_embedding_params<double, 64, 64>{fx});
   const auto g = ctattn::gelu(x);
   const auto rl = ctattn::relu(x);
-  for (std::size_t i = 0; i < x.count; ++i) {
+  for (std::size_t i = 0; i < std::size(x.elems); ++i) {
     CHECK(r.elems[i] == x.elems[i] + fx.elems[i]);
     CHECK(xp.elems[i] == x.elems[i] + pe.elems[i]);
     CHECK(xl.elems[i] == x.elems[i] + fx.elems[i]);

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <limits>
 
 #include "layers_reference.hpp"
@@ -72,7 +73,7 @@ static_assert([] {
 static_assert([] {
   constexpr auto pd = ctattn::sinusoidal_position_encoding<double, 16, 64>();
   constexpr auto pf = ctattn::sinusoidal_position_encoding<float, 16, 64>();
-  for (std::size_t i = 0; i < pd.count; ++i)
+  for (std::size_t i = 0; i < std::size(pd.elems); ++i)
     if (pf.elems[i] != static_cast<float>(pd.elems[i])) return false;
   return true;
 }());
@@ -205,7 +206,7 @@ static_assert(ctattn::add_positions(xq, ctattn::position_embedding_params<q, 2, 
 static_assert([] {
   constexpr auto pq = ctattn::sinusoidal_position_encoding<q, 6, 8>();
   constexpr auto pd = ctattn::sinusoidal_position_encoding<double, 6, 8>();
-  for (std::size_t i = 0; i < pq.count; ++i)
+  for (std::size_t i = 0; i < std::size(pq.elems); ++i)
     if (pq.elems[i] != q(pd.elems[i])) return false;
   return true;
 }());
