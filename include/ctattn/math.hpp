@@ -672,12 +672,18 @@ constexpr double gelu_neg(double x, dd u) noexcept {
                ql = ((((num.hi - p) - pl) + num.lo) - q * den.lo) / den.hi;
   return q + ql;
 }
+constexpr double gelu_pos(double x, dd u) noexcept {
+  // x >= 0: h + h t with h = x / 2 and t = tanh(u) to first order in u.lo (tanh' = 1 - t^2);
+  // the sum rounds once, and h t carries t's error scaled by t <= 1
+  const double h = 0.5 * x, t0 = tanh_d(u.hi), t = t0 + (1.0 - t0 * t0) * u.lo;
+  return h + h * t;
+}
 constexpr double gelu_d(double x) noexcept {
   if (x != x || x >= 10.0) return x;  // tanh(u) rounds to 1 for x >= 10 (u > 19)
   if (x <= -30.0) return -0.0;        // |exact| < e^{-1900}: rounds to -0
   const dd u = dd_mul(dd_add(dd_mul_d(dd_mul_d(two_prod(x, x), x), gelu_consts::k), dd{x, 0.0}),
                       gelu_consts::sqrt_2_over_pi);
-  return !(x < 0.0) ? (0.5 * x) * (1.0 + tanh_d(u.hi)) : gelu_neg(x, u);
+  return !(x < 0.0) ? gelu_pos(x, u) : gelu_neg(x, u);
 }
 // 0.5 x (1 + erf(x / sqrt 2)); for x < 0 as 0.5 x erfc(|x| / sqrt 2) with erfc's first-order
 // correction for the low part of |x| / sqrt 2: erfc(a + l) = erfc(a) - l (2/sqrt pi) e^{-a^2}.
