@@ -13,8 +13,6 @@
 //                                            .output (with output bias)         D -> D
 //   layers::transformer<T, D, H, Dff, Opts...>  transformer_layer(X, params, Opts{}...)  D -> D
 //   layers::residual<L>                      X + L(X)                           D -> D
-// (sums element-wise with the bits of matrix operator+, in blocks that Clang accepts at any
-// size: detail::add_blocked in ctattn/transformer.hpp)
 // and ctattn::sequential<L...> is itself a layer. Options (Opts...) are tag types, such as
 // ctattn::causal_t or ctattn::pre_norm_t.
 //
@@ -146,7 +144,7 @@ struct sinusoidal_positions {
   static constexpr std::size_t out_dim = D;
   template <std::size_t N>
   [[nodiscard]] constexpr matrix<T, D, N> operator()(const matrix<T, D, N>& x) const noexcept {
-    return ctattn::detail::add_blocked(x, detail::sinusoidal_table<T, D, N>);
+    return x + detail::sinusoidal_table<T, D, N>;
   }
 };
 
@@ -172,7 +170,7 @@ struct positions {
   [[nodiscard]] constexpr matrix<T, D, NX> operator()(const matrix<T, D, NX>& x) const noexcept {
     detail::require_position_count<NX, N>();
     if constexpr (NX == N)
-      return ctattn::detail::add_blocked(x, params.p);  // add_positions(x, params)'s bits
+      return add_positions(x, params);
     else
       return x;
   }
@@ -247,7 +245,7 @@ struct residual {
 
   template <class T, std::size_t D, std::size_t N>
   [[nodiscard]] constexpr matrix<T, D, N> operator()(const matrix<T, D, N>& x) const noexcept {
-    return ctattn::detail::add_blocked(x, inner(x));
+    return x + inner(x);
   }
 };
 template <class Layer>

@@ -152,29 +152,6 @@ consteval bool check_transformer_options() {
   return true;
 }
 
-// out[i0 + J] = a[i0 + J] + b[i0 + J]: one block of an element-wise sum (arrays by reference plus
-// an offset, cheaper in GCC's constant evaluation than captured pointers).
-template <class T, std::size_t Count, std::size_t... J>
-constexpr void add_block(T (&out)[Count], const T (&a)[Count], const T (&b)[Count], std::size_t i0,
-                         std::index_sequence<J...>) noexcept {
-  ((out[i0 + J] = a[i0 + J] + b[i0 + J]), ...);
-}
-
-// a + b with the bits of matrix operator+ (one rounding per element), as folds of at most 64
-// elements: operator+ is ONE fold over all R * C elements, and Clang refuses folds of more than
-// 256 (the residual additions of a layer are D x N).
-template <class T, std::size_t R, std::size_t C>
-constexpr matrix<T, R, C> add_blocked(const matrix<T, R, C>& a, const matrix<T, R, C>& b) noexcept {
-  constexpr std::size_t count = R * C;
-  constexpr std::size_t chunk = count < 64 ? count : 64;
-  matrix<T, R, C> out{};
-  std::size_t i = 0;
-  for (; i + chunk <= count; i += chunk)
-    add_block(out.elems, a.elems, b.elems, i, std::make_index_sequence<chunk>{});
-  add_block(out.elems, a.elems, b.elems, i, std::make_index_sequence<count % chunk>{});
-  return out;
-}
-
 template <std::size_t DX, std::size_t D>
 consteval void require_layer_input_dim() {
   static_assert(DX == D,
@@ -254,11 +231,9 @@ template <class T, std::size_t DX, std::size_t N, std::size_t D, std::size_t H, 
   if constexpr (DX == D) {
     const T eps = detail::layer_eps<T>(opts...);
     if constexpr (detail::is_pre_norm_v<Opts...>)
-      return detail::add_blocked(
-          x, detail::layer_attention(layer_norm(x, p.norm1, eps), p.attention, opts...));
+      return x + detail::layer_attention(layer_norm(x, p.norm1, eps), p.attention, opts...);
     else
-      return layer_norm(detail::add_blocked(x, detail::layer_attention(x, p.attention, opts...)),
-                        p.norm1, eps);
+      return layer_norm(x + detail::layer_attention(x, p.attention, opts...), p.norm1, eps);
   } else {
     return {};
   }
@@ -277,9 +252,9 @@ template <class T, std::size_t DX, std::size_t N, std::size_t D, std::size_t H, 
     using act = decltype(detail::pick_option<detail::is_activation_option>(relu_mlp, opts...));
     const T eps = detail::layer_eps<T>(opts...);
     if constexpr (detail::is_pre_norm_v<Opts...>)
-      return detail::add_blocked(x, detail::mlp<act>(layer_norm(x, p.norm2, eps), p.ff1, p.ff2));
+      return x + detail::mlp<act>(layer_norm(x, p.norm2, eps), p.ff1, p.ff2);
     else
-      return layer_norm(detail::add_blocked(x, detail::mlp<act>(x, p.ff1, p.ff2)), p.norm2, eps);
+      return layer_norm(x + detail::mlp<act>(x, p.ff1, p.ff2), p.norm2, eps);
   } else {
     return {};
   }
