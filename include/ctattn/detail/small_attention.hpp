@@ -18,6 +18,7 @@
 #define CTATTN_DETAIL_SMALL_ATTENTION_HPP
 
 #include <cstddef>
+#include <type_traits>
 #include <utility>
 
 #include <ctattn/detail/fp.hpp>
@@ -35,36 +36,42 @@ inline constexpr bool small_attention_v =
 
 #if CTATTN_DETAIL_SIMD
 
+// f(I) for I = 0, 1, ..., Count - 1 as compile-time constants: every loop below is unrolled,
+// so that each vector stays in a register and each lane index is a constant (Clang keeps
+// arrays indexed by run-time loop counters in memory).
+template <std::size_t Count, class F>
+[[gnu::always_inline]] inline void unroll(F&& f) noexcept {
+  [&]<std::size_t... I>(std::index_sequence<I...>) __attribute__((always_inline)) {
+    (f(std::integral_constant<std::size_t, I>{}), ...);
+  }(std::make_index_sequence<Count>{});
+}
+
 // rows[i] = beta(i) + omega(i, :) X over the rows xr of X (ascending k from T{}, then beta).
 template <std::size_t Dout, std::size_t Din, std::size_t NV, class T, class V>
 [[gnu::always_inline]] inline void small_affine(V (&rows)[Dout][NV], const T* omega,
                                                 const T* beta, const V (&xr)[Din][NV]) noexcept {
-  [&]<std::size_t... Q>(std::index_sequence<Q...>) {
-    for (std::size_t i = 0; i < Dout; ++i) {
-      ((rows[i][Q] = V{}), ...);
-      for (std::size_t k = 0; k < Din; ++k) {
-        const T w = omega[i * Din + k];
-        ((rows[i][Q] = rows[i][Q] + w * xr[k][Q]), ...);
-      }
-      const T b = beta[i];
-      ((rows[i][Q] = rows[i][Q] + b), ...);
-    }
-  }(std::make_index_sequence<NV>{});
+  unroll<Dout>([&](auto i) __attribute__((always_inline)) {
+    unroll<NV>([&](auto q) __attribute__((always_inline)) { rows[i][q] = V{}; });
+    unroll<Din>([&](auto k) __attribute__((always_inline)) {
+      const T w = omega[i * Din + k];
+      unroll<NV>([&](auto q) __attribute__((always_inline)) { rows[i][q] = rows[i][q] + w * xr[k][q]; });
+    });
+    const T b = beta[i];
+    unroll<NV>([&](auto q) __attribute__((always_inline)) { rows[i][q] = rows[i][q] + b; });
+  });
 }
 
 // out[r] = T{} + sum_i lhs(i, r) rhs[i] over ascending i, lhs(i, r) = lane r of lhs's row i.
 template <std::size_t Rows, std::size_t K, std::size_t W, std::size_t NV, class V>
 [[gnu::always_inline]] inline void small_tn(V (&out)[Rows][NV], const V (&lhs)[K][NV],
                                             const V (&rhs)[K][NV]) noexcept {
-  [&]<std::size_t... Q>(std::index_sequence<Q...>) {
-    for (std::size_t r = 0; r < Rows; ++r) {
-      ((out[r][Q] = V{}), ...);
-      for (std::size_t i = 0; i < K; ++i) {
-        const auto l = lhs[i][r / W][r % W];
-        ((out[r][Q] = out[r][Q] + l * rhs[i][Q]), ...);
-      }
-    }
-  }(std::make_index_sequence<NV>{});
+  unroll<Rows>([&](auto r) __attribute__((always_inline)) {
+    unroll<NV>([&](auto q) __attribute__((always_inline)) { out[r][q] = V{}; });
+    unroll<K>([&](auto i) __attribute__((always_inline)) {
+      const auto l = lhs[i][r / W][r % W];
+      unroll<NV>([&](auto q) __attribute__((always_inline)) { out[r][q] = out[r][q] + l * rhs[i][q]; });
+    });
+  });
 }
 
 //! self_attention(x, p) without options for small_attention_v sizes: x is D x N, the
@@ -78,27 +85,27 @@ inline void small_self_attention(T* output, T* weights, const T* x, const T* ome
   constexpr std::size_t NV = narrow_vecs<T, N>;
   constexpr std::size_t W = Bytes / sizeof(T);
   using V = typename simd_vec<T, Bytes>::type;
-  V xr[D][NV], q[Dk][NV], k[Dk][NV], v[Dv][NV], a[N][NV], o[Dv][NV];
-  [&]<std::size_t... Q>(std::index_sequence<Q...>) {
-    for (std::size_t r = 0; r < D; ++r) ((xr[r][Q] = load_part<Bytes, N, Q>(x + r * N)), ...);
-    small_affine(q, omega_q, beta_q, xr);
-    small_affine(k, omega_k, beta_k, xr);
-    small_affine(v, omega_v, beta_v, xr);
-    small_tn<N, Dk, W>(a, k, q);  // scores S = K^T Q
-    softmax_cols_regs<false>(a);
-    // X' = V A: out(d, :) = T{} + sum_m v(d, m) a(m, :), ascending m.
-    for (std::size_t d = 0; d < Dv; ++d) {
-      ((o[d][Q] = V{}), ...);
-      for (std::size_t m = 0; m < N; ++m) {
-        const T vdm = v[d][m / W][m % W];
-        ((o[d][Q] = o[d][Q] + vdm * a[m][Q]), ...);
-      }
-    }
-    for (std::size_t r = 0; r < N; ++r)
-      (store_part<Bytes, N, Q>(weights + r * N, a[r][Q]), ...);
-    for (std::size_t d = 0; d < Dv; ++d)
-      (store_part<Bytes, N, Q>(output + d * N, o[d][Q]), ...);
-  }(std::make_index_sequence<NV>{});
+  V xr[D][NV], q[Dk][NV], k[Dk][NV], v[Dv][NV], a[N][NV];
+  unroll<D>([&](auto r) __attribute__((always_inline)) {
+    unroll<NV>([&](auto c) __attribute__((always_inline)) { xr[r][c] = load_part<Bytes, N, c>(x + r * N); });
+  });
+  small_affine(q, omega_q, beta_q, xr);
+  small_affine(k, omega_k, beta_k, xr);
+  small_affine(v, omega_v, beta_v, xr);
+  small_tn<N, Dk, W>(a, k, q);  // scores S = K^T Q
+  softmax_cols_regs<false>(a);
+  unroll<N>([&](auto r) __attribute__((always_inline)) {
+    unroll<NV>([&](auto c) __attribute__((always_inline)) { store_part<Bytes, N, c>(weights + r * N, a[r][c]); });
+  });
+  // X' = V A: out(d, :) = T{} + sum_m v(d, m) a(m, :), ascending m.
+  unroll<Dv>([&](auto d) __attribute__((always_inline)) {
+    V o[NV] = {};
+    unroll<N>([&](auto m) __attribute__((always_inline)) {
+      const T vdm = v[d][m / W][m % W];
+      unroll<NV>([&](auto c) __attribute__((always_inline)) { o[c] = o[c] + vdm * a[m][c]; });
+    });
+    unroll<NV>([&](auto c) __attribute__((always_inline)) { store_part<Bytes, N, c>(output + d * N, o[c]); });
+  });
 }
 
 #endif

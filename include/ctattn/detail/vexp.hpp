@@ -204,16 +204,25 @@ template <bool Fast, std::size_t R, std::size_t NV, class V>
 [[gnu::always_inline]] inline void softmax_cols_regs(V (&row)[R][NV]) noexcept {
   using T = std::remove_cvref_t<decltype(std::declval<V&>()[0])>;
   using O = vexp_ops<T, sizeof(V)>;
-  [&]<std::size_t... Q>(std::index_sequence<Q...>) {
+  // Folds over rows and vectors: constant indices, so the rows stay in registers.
+  [&]<std::size_t... Q>(std::index_sequence<Q...>) __attribute__((always_inline)) {
     V mx[NV] = {row[0][Q]...};
-    for (std::size_t r = 1; r < R; ++r)
-      ((mx[Q] = O::select(O::mask(mx[Q] < row[r][Q]), row[r][Q], mx[Q])), ...);
     V total[NV] = {};
-    for (std::size_t r = 0; r < R; ++r) {
-      ((row[r][Q] = O::template term<Fast>(row[r][Q], mx[Q])), ...);
-      ((total[Q] = total[Q] + row[r][Q]), ...);
-    }
-    for (std::size_t r = 0; r < R; ++r) ((row[r][Q] = row[r][Q] / total[Q]), ...);
+    [&]<std::size_t... I>(std::index_sequence<I...>) __attribute__((always_inline)) {
+      const auto max_row = [&](auto r) __attribute__((always_inline)) {
+        ((mx[Q] = O::select(O::mask(mx[Q] < row[r][Q]), row[r][Q], mx[Q])), ...);
+      };
+      (max_row(std::integral_constant<std::size_t, I + 1>{}), ...);
+    }(std::make_index_sequence<R - 1>{});
+    [&]<std::size_t... I>(std::index_sequence<I...>) __attribute__((always_inline)) {
+      const auto terms = [&](auto r) __attribute__((always_inline)) {
+        ((row[r][Q] = O::template term<Fast>(row[r][Q], mx[Q])), ...);
+        ((total[Q] = total[Q] + row[r][Q]), ...);
+      };
+      (terms(std::integral_constant<std::size_t, I>{}), ...);
+      const auto divide = [&](auto r) __attribute__((always_inline)) { ((row[r][Q] = row[r][Q] / total[Q]), ...); };
+      (divide(std::integral_constant<std::size_t, I>{}), ...);
+    }(std::make_index_sequence<R>{});
   }(std::make_index_sequence<NV>{});
 }
 
