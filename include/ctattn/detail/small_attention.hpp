@@ -108,6 +108,13 @@ inline void small_self_attention(T* output, T* weights, const T* x, const T* ome
   });
 }
 
+#else
+
+// A declaration only, for the discarded branch of self_attention on targets without SIMD.
+template <std::size_t N, std::size_t D, std::size_t Dk, std::size_t Dv, class T>
+inline void small_self_attention(T*, T*, const T*, const T*, const T*, const T*, const T*,
+                                 const T*, const T*) noexcept {}
+
 #endif
 
 }  // namespace ctattn::detail

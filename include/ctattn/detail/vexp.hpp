@@ -241,6 +241,18 @@ inline void softmax_cols_narrow(T* e, const T* s) noexcept {
   }(std::make_index_sequence<NV>{});
 }
 
+#else
+
+// Declarations only, for the discarded branches of softmax.hpp on targets without SIMD.
+template <class T, std::size_t Bytes = 16>
+struct vexp_ops {
+  static constexpr std::size_t lanes = 1;
+};
+template <bool Fast, std::size_t Count, class T>
+inline void softmax_terms_v(T*, const T*, const T*) noexcept {}
+template <bool Fast, std::size_t R, std::size_t C, class T>
+inline void softmax_cols_narrow(T*, const T*) noexcept {}
+
 #endif
 
 }  // namespace ctattn::detail
