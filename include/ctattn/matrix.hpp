@@ -188,6 +188,16 @@ namespace detail {
 // limit, -fbracket-depth), which a single fold over a 16 x 32 matrix would exceed.
 inline constexpr std::size_t fold_chunk = 64;
 
+// body(i0, std::index_sequence<0, ..., n - 1>) for consecutive chunks [i0, i0 + n) of [0, Count),
+// ascending, n <= fold_chunk: a fold over Count elements cut where Clang needs it.
+template <std::size_t Count, class Body>
+constexpr void for_chunks(Body body) noexcept {
+  constexpr std::size_t chunk = Count < fold_chunk ? Count : fold_chunk;
+  constexpr std::size_t full = Count / chunk * chunk;
+  for (std::size_t i0 = 0; i0 < full; i0 += chunk) body(i0, std::make_index_sequence<chunk>{});
+  if constexpr (full < Count) body(full, std::make_index_sequence<Count - full>{});
+}
+
 // out[i] = f(a[i], b[i]) for every i, ascending, in folds of at most fold_chunk elements.
 template <class T, std::size_t R, std::size_t C, class F>
 constexpr matrix<T, R, C> zip(const matrix<T, R, C>& a, const matrix<T, R, C>& b, F f) noexcept {
@@ -354,9 +364,9 @@ constexpr void gemm_acc(matrix<T, R, C>& out, const matrix<T, R, K>& a,
     for (std::size_t k = 0; k < K; ++k) {
       const T aik = a.elems[i * K + k];
       const T* bk = b.elems + k * C;
-      [&]<std::size_t... J>(std::index_sequence<J...>) {
-        ((o[J] = o[J] + aik * bk[J]), ...);
-      }(std::make_index_sequence<C>{});
+      for_chunks<C>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+        ((o[j0 + J] = o[j0 + J] + aik * bk[j0 + J]), ...);
+      });
     }
   }
 }
@@ -380,9 +390,9 @@ constexpr void gemm_tn_acc(matrix<T, M, C>& out, const matrix<T, K, M>& a,
     for (std::size_t m = 0; m < M; ++m) {
       const T akm = a.elems[k * M + m];
       T* o = out.elems + m * C;
-      [&]<std::size_t... J>(std::index_sequence<J...>) {
-        ((o[J] = o[J] + akm * bk[J]), ...);
-      }(std::make_index_sequence<C>{});
+      for_chunks<C>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+        ((o[j0 + J] = o[j0 + J] + akm * bk[j0 + J]), ...);
+      });
     }
   }
 }
@@ -432,7 +442,9 @@ template <class T, std::size_t Dout, std::size_t Din, std::size_t Din2, std::siz
         for (std::size_t j = 0; j < N; ++j) o[j] = o[j] + b;  // a loop vectorises; a fold may not
         continue;
       }
-      detail::add_row_consteval(out.elems, i * N, b, std::make_index_sequence<N>{});
+      detail::for_chunks<N>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...> js) {
+        detail::add_row_consteval(out.elems, i * N + j0, b, js);
+      });
     }
   }
   return out;
@@ -484,9 +496,9 @@ template <class T, std::size_t R, std::size_t C>
   row_vector<T, C> s{};
   for (std::size_t r = 0; r < R; ++r) {
     const T* mr = m.elems + r * C;
-    [&]<std::size_t... J>(std::index_sequence<J...>) {
-      ((s.elems[J] = s.elems[J] + mr[J]), ...);
-    }(std::make_index_sequence<C>{});
+    detail::for_chunks<C>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+      ((s.elems[j0 + J] = s.elems[j0 + J] + mr[j0 + J]), ...);
+    });
   }
   return s;
 }
