@@ -2,7 +2,8 @@
 //
 // For every case the run-time benchmark measures (bench/cases.hpp: float and double, (N, D) in
 // {(3,4), (8,8), (16,16), (32,32), (64,64)}, and multi-head D = 64, H = 8, N = 64), plus
-// scaled causal self-attention (masked softmax) at (N, D) = (3, 4) and (16, 16), the attention
+// scaled causal self-attention (masked softmax) at (N, D) = (3, 4) and (16, 16), and three
+// more shapes for the small-size path (N = 1, 5, 7 with Dk, Dv != D), the attention
 // is evaluated twice in this one translation unit: in a constant expression (a constexpr
 // variable) and at run time on inputs read back through volatile, so the optimiser cannot fold
 // them. Output and weights must agree bit for bit (compared as integers: -0 vs +0 and NaN
@@ -128,7 +129,48 @@ bool check_multihead(const char* type_name) {
   return report("mh H=8", type_name, N, D, diffs, total);
 }
 
-constexpr int cases_per_type = 8;
+// The small-size path (detail/small_attention.hpp) on shapes the benchmark does not cover:
+// one token, Dk != Dv != D, rows of 5 and 7 elements (two vectors per row on SSE2).
+template <class T, std::size_t N, std::size_t D, std::size_t Dk, std::size_t Dv>
+struct shape_case {
+  ctattn::matrix<T, D, N> x;
+  ctattn::attention_params<T, D, Dk, Dv> p;
+};
+template <class T, std::size_t N, std::size_t D, std::size_t Dk, std::size_t Dv>
+constexpr shape_case<T, N, D, Dk, Dv> make_shape_case() noexcept {
+  ctattn_bench::lcg g{N * 10000U + D * 100U + Dk * 10U + Dv};
+  const T w = T(2) / static_cast<T>(D);
+  shape_case<T, N, D, Dk, Dv> c{};
+  c.x = ctattn_bench::fill<T, D, N>(g, T(1));
+  c.p.omega_q = ctattn_bench::fill<T, Dk, D>(g, w);
+  c.p.omega_k = ctattn_bench::fill<T, Dk, D>(g, w);
+  c.p.omega_v = ctattn_bench::fill<T, Dv, D>(g, w);
+  c.p.beta_q = ctattn_bench::fill<T, Dk, 1>(g, T(0.25));
+  c.p.beta_k = ctattn_bench::fill<T, Dk, 1>(g, T(0.25));
+  c.p.beta_v = ctattn_bench::fill<T, Dv, 1>(g, T(0.25));
+  return c;
+}
+template <class T, std::size_t N, std::size_t D, std::size_t Dk, std::size_t Dv>
+bool check_shape(const char* type_name) {
+  static constexpr auto c = make_shape_case<T, N, D, Dk, Dv>();
+  static constexpr auto expected = ctattn::self_attention(c.x, c.p);
+  ctattn::attention_params<T, D, Dk, Dv> p{};
+  p.omega_q = launder(c.p.omega_q);
+  p.omega_k = launder(c.p.omega_k);
+  p.omega_v = launder(c.p.omega_v);
+  p.beta_q = launder(c.p.beta_q);
+  p.beta_k = launder(c.p.beta_k);
+  p.beta_v = launder(c.p.beta_v);
+  const auto x = launder(c.x);
+  const auto got = ctattn::self_attention(x, p);
+  int shown = 0;
+  const std::size_t diffs =
+      count_bit_differences(expected.output, got.output, "output", shown) +
+      count_bit_differences(expected.weights, got.weights, "weights", shown);
+  return report("shape", type_name, N, D, diffs, expected.output.count + expected.weights.count);
+}
+
+constexpr int cases_per_type = 11;
 
 template <class T>
 int check_all(const char* type_name) {
@@ -141,6 +183,9 @@ int check_all(const char* type_name) {
   failed += check_multihead<T, 64, 64, 8>(type_name) ? 0 : 1;
   failed += check<T, 3, 4, true>(type_name) ? 0 : 1;
   failed += check<T, 16, 16, true>(type_name) ? 0 : 1;
+  failed += check_shape<T, 1, 3, 2, 4>(type_name) ? 0 : 1;
+  failed += check_shape<T, 5, 4, 3, 2>(type_name) ? 0 : 1;
+  failed += check_shape<T, 7, 8, 8, 5>(type_name) ? 0 : 1;
   return failed;
 }
 

@@ -213,6 +213,7 @@ template <bool Fast, std::size_t R, std::size_t NV, class V>
         ((mx[Q] = O::select(O::mask(mx[Q] < row[r][Q]), row[r][Q], mx[Q])), ...);
       };
       (max_row(std::integral_constant<std::size_t, I + 1>{}), ...);
+      static_cast<void>(max_row);  // a single row (R = 1) has no other row to compare
     }(std::make_index_sequence<R - 1>{});
     [&]<std::size_t... I>(std::index_sequence<I...>) __attribute__((always_inline)) {
       const auto terms = [&](auto r) __attribute__((always_inline)) {
