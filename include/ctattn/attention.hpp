@@ -149,10 +149,10 @@ constexpr T scale_factor(const scale_t<U>& s) noexcept {
 template <class T, std::size_t Nkv, std::size_t Nq>
 constexpr void and_mask(matrix<bool, Nkv, Nq>& keep, const causal_t&) noexcept {
   for (std::size_t m = 0; m < Nkv; ++m) {
-    bool* kr = keep.elems + m * Nq;
-    [&]<std::size_t... J>(std::index_sequence<J...>) {
-      ((kr[J] = kr[J] && m <= J), ...);
-    }(std::make_index_sequence<Nq>{});
+    for_chunks<Nq>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+      bool* kr = keep.elems + m * Nq + j0;
+      ((kr[J] = kr[J] && m <= j0 + J), ...);
+    });
   }
 }
 template <class T, std::size_t Nkv, std::size_t Nq, std::size_t MR, std::size_t MC>
@@ -160,11 +160,11 @@ constexpr void and_mask(matrix<bool, Nkv, Nq>& keep, const allowed_t<MR, MC>& a)
   require_mask_shape<Nkv, Nq, MR, MC>();
   if constexpr (Nkv == MR && Nq == MC) {
     for (std::size_t m = 0; m < Nkv; ++m) {
-      bool* kr = keep.elems + m * Nq;
-      const bool* ar = a.mask.elems + m * Nq;
-      [&]<std::size_t... J>(std::index_sequence<J...>) {
+      for_chunks<Nq>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+        bool* kr = keep.elems + m * Nq + j0;
+        const bool* ar = a.mask.elems + m * Nq + j0;
         ((kr[J] = kr[J] && ar[J]), ...);
-      }(std::make_index_sequence<Nq>{});
+      });
     }
   }
 }
@@ -174,10 +174,10 @@ constexpr void and_mask(matrix<bool, Nkv, Nq>& keep, const valid_keys_t<MR>& v) 
   if constexpr (Nkv == MR) {
     for (std::size_t m = 0; m < Nkv; ++m) {
       if (v.valid.elems[m]) continue;
-      bool* kr = keep.elems + m * Nq;
-      [&]<std::size_t... J>(std::index_sequence<J...>) {
+      for_chunks<Nq>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+        bool* kr = keep.elems + m * Nq + j0;
         ((kr[J] = false), ...);
-      }(std::make_index_sequence<Nq>{});
+      });
     }
   }
 }
@@ -202,13 +202,13 @@ constexpr void add_mask(matrix<T, Nkv, Nq>& scores, matrix<bool, Nkv, Nq>& keep,
                 "and U below)");
   if constexpr (Nkv == MR && Nq == MC && std::is_same_v<T, U>) {
     for (std::size_t m = 0; m < Nkv; ++m) {
-      T* sr = scores.elems + m * Nq;
-      bool* kr = keep.elems + m * Nq;
-      const T* ar = a.add.elems + m * Nq;
-      [&]<std::size_t... J>(std::index_sequence<J...>) {
+      for_chunks<Nq>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+        T* sr = scores.elems + m * Nq + j0;
+        bool* kr = keep.elems + m * Nq + j0;
+        const T* ar = a.add.elems + m * Nq + j0;
         ((kr[J] = kr[J] && !is_minus_inf(ar[J])), ...);
         ((sr[J] = kr[J] ? sr[J] + ar[J] : sr[J]), ...);
-      }(std::make_index_sequence<Nq>{});
+      });
     }
   }
 }
@@ -234,8 +234,15 @@ constexpr void attend_into(matrix<T, Dv, Nq>& out, matrix<T, Nkv, Nq>& weights,
     const auto s = pick_option<is_scale_option>(unscaled, opts...);
     if constexpr (!std::is_same_v<std::remove_cvref_t<decltype(s)>, unscaled_t>) {
       const T c = scale_factor<T, Dk>(s);
-      for (std::size_t m = 0; m < Nkv; ++m)
-        scale_row(scores.elems, m * Nq, c, std::make_index_sequence<Nq>{});
+      for (std::size_t m = 0; m < Nkv; ++m) {
+        if constexpr (Nq <= fold_chunk) {
+          scale_row(scores.elems, m * Nq, c, std::make_index_sequence<Nq>{});
+        } else {  // rows of more than 64 in chunks (Clang's fold limit)
+          for_chunks<Nq>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...> js) {
+            scale_row(scores.elems, m * Nq + j0, c, js);
+          });
+        }
+      }
     }
   }
   if constexpr (has_option_v<is_mask_option, Opts...>) {

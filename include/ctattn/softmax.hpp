@@ -59,8 +59,9 @@ constexpr matrix<T, R, C> softmax_cols_runtime(const matrix<T, R, C>& s, Exp& ex
   constexpr bool vexp = vexp_available_v<T, Exp>;
   constexpr bool fast = std::is_same_v<std::remove_cvref_t<Exp>, exp_fast_fn>;
   matrix<T, R, C> e{};
-  if constexpr (vexp && C * sizeof(T) < 32) {
-    // A row fits one vector: the whole matrix in registers (detail/vexp.hpp).
+  if constexpr (vexp && C * sizeof(T) < 32 && R <= 4 * fold_chunk) {
+    // A row fits one vector: the whole matrix in registers (detail/vexp.hpp), its folds over
+    // the R rows within Clang's limit of 256 operands (longer columns take the loops below).
     softmax_cols_narrow<fast, R, C>(e.elems, s.elems);
     return e;
   }
@@ -243,31 +244,35 @@ template <class T, std::size_t R, std::size_t C, class Exp = exp_fn>
     if (!std::is_constant_evaluated()) return detail::softmax_cols_runtime(s, exp_f);
   }
   if (std::is_constant_evaluated()) return detail::softmax_cols_consteval(s, exp_f);
-  // Run time elsewhere (Cortex-M, fixed point): folds row by row along contiguous memory,
-  // while every column sees exactly the scalar order of softmax() above.
-  using seq = std::make_index_sequence<C>;
+  // Run time elsewhere (Cortex-M, fixed point): folds row by row along contiguous memory (in
+  // chunks of at most 64 columns, detail::for_chunks), while every column sees exactly the
+  // scalar order of softmax() above.
   row_vector<T, C> mx = row(s, 0);
   for (std::size_t r = 1; r < R; ++r) {
-    const T* sr = s.elems + r * C;
-    [&]<std::size_t... J>(std::index_sequence<J...>) {
-      ((mx.elems[J] = mx.elems[J] < sr[J] ? sr[J] : mx.elems[J]), ...);
-    }(seq{});
+    detail::for_chunks<C>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+      const T* sr = s.elems + r * C + j0;
+      T* mj = mx.elems + j0;
+      ((mj[J] = mj[J] < sr[J] ? sr[J] : mj[J]), ...);
+    });
   }
   matrix<T, R, C> e{};
   row_vector<T, C> total{};
   for (std::size_t r = 0; r < R; ++r) {
-    const T* sr = s.elems + r * C;
-    T* er = e.elems + r * C;
-    [&]<std::size_t... J>(std::index_sequence<J...>) {
-      ((er[J] = detail::softmax_term(sr[J], mx.elems[J], exp_f)), ...);
-      ((total.elems[J] = total.elems[J] + er[J]), ...);
-    }(seq{});
+    detail::for_chunks<C>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+      const T* sr = s.elems + r * C + j0;
+      const T* mj = mx.elems + j0;
+      T* er = e.elems + r * C + j0;
+      T* tj = total.elems + j0;
+      ((er[J] = detail::softmax_term(sr[J], mj[J], exp_f)), ...);
+      ((tj[J] = tj[J] + er[J]), ...);
+    });
   }
   for (std::size_t r = 0; r < R; ++r) {
-    T* er = e.elems + r * C;
-    [&]<std::size_t... J>(std::index_sequence<J...>) {
-      ((er[J] = er[J] / total.elems[J]), ...);
-    }(seq{});
+    detail::for_chunks<C>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+      T* er = e.elems + r * C + j0;
+      const T* tj = total.elems + j0;
+      ((er[J] = er[J] / tj[J]), ...);
+    });
   }
   return e;
 }
@@ -280,22 +285,24 @@ template <class T, std::size_t R, std::size_t C, class Exp = exp_fn>
 [[nodiscard]] constexpr matrix<T, R, C> softmax_cols_masked(const matrix<T, R, C>& s,
                                                             const matrix<bool, R, C>& keep,
                                                             Exp exp_f = {}) noexcept {
-  using seq = std::make_index_sequence<C>;
   // The same scalar order as softmax_cols, restricted to the kept entries: max over ascending
   // kept rows, the exps and their sum from zero, then one true division per kept element.
+  // Row by row in folds of at most 64 columns (detail::for_chunks: Clang's fold limit).
   row_vector<T, C> mx{};
   row_vector<bool, C> any{};
   for (std::size_t r = 0; r < R; ++r) {
-    const T* sr = s.elems + r * C;
-    const bool* kr = keep.elems + r * C;
-    [&]<std::size_t... J>(std::index_sequence<J...>) {
-      ((mx.elems[J] = !kr[J]       ? mx.elems[J]
-                      : !any.elems[J] ? sr[J]
-                      : mx.elems[J] < sr[J] ? sr[J]
-                                            : mx.elems[J]),
+    detail::for_chunks<C>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+      const T* sr = s.elems + r * C + j0;
+      const bool* kr = keep.elems + r * C + j0;
+      T* mj = mx.elems + j0;
+      bool* aj = any.elems + j0;
+      ((mj[J] = !kr[J]             ? mj[J]
+                : !aj[J]           ? sr[J]
+                : mj[J] < sr[J]    ? sr[J]
+                                   : mj[J]),
        ...);
-      ((any.elems[J] = any.elems[J] || kr[J]), ...);
-    }(seq{});
+      ((aj[J] = aj[J] || kr[J]), ...);
+    });
   }
   matrix<T, R, C> e{};
   row_vector<T, C> total{};
@@ -319,21 +326,24 @@ template <class T, std::size_t R, std::size_t C, class Exp = exp_fn>
   }
   if (!terms_done) {
     for (std::size_t r = 0; r < R; ++r) {
-      const T* sr = s.elems + r * C;
-      const bool* kr = keep.elems + r * C;
-      T* er = e.elems + r * C;
-      [&]<std::size_t... J>(std::index_sequence<J...>) {
-        ((er[J] = kr[J] ? detail::softmax_term(sr[J], mx.elems[J], exp_f) : T{}), ...);
-        ((total.elems[J] = total.elems[J] + er[J]), ...);
-      }(seq{});
+      detail::for_chunks<C>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+        const T* sr = s.elems + r * C + j0;
+        const bool* kr = keep.elems + r * C + j0;
+        const T* mj = mx.elems + j0;
+        T* er = e.elems + r * C + j0;
+        T* tj = total.elems + j0;
+        ((er[J] = kr[J] ? detail::softmax_term(sr[J], mj[J], exp_f) : T{}), ...);
+        ((tj[J] = tj[J] + er[J]), ...);
+      });
     }
   }
   for (std::size_t r = 0; r < R; ++r) {
-    const bool* kr = keep.elems + r * C;
-    T* er = e.elems + r * C;
-    [&]<std::size_t... J>(std::index_sequence<J...>) {
-      ((er[J] = kr[J] ? er[J] / total.elems[J] : T{}), ...);
-    }(seq{});
+    detail::for_chunks<C>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+      const bool* kr = keep.elems + r * C + j0;
+      const T* tj = total.elems + j0;
+      T* er = e.elems + r * C + j0;
+      ((er[J] = kr[J] ? er[J] / tj[J] : T{}), ...);
+    });
   }
   return e;
 }

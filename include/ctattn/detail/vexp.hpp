@@ -199,7 +199,7 @@ inline void softmax_terms_v(T* e, const T* s, const T* m) noexcept {
 //! in the NV vectors row[r], C lanes used (the others hold zeros: computed, never stored);
 //! replaced by the weights. Per lane (column) the scalar order of softmax_cols: the maximum
 //! over ascending rows from row 0, the terms, their sum from T{} over ascending rows, one true
-//! division per element.
+//! division per element. Its folds have R operands: callers keep R <= 256 (Clang's limit).
 template <bool Fast, std::size_t R, std::size_t NV, class V>
 [[gnu::always_inline]] inline void softmax_cols_regs(V (&row)[R][NV]) noexcept {
   using T = std::remove_cvref_t<decltype(std::declval<V&>()[0])>;
