@@ -146,7 +146,20 @@ constexpr T scale_factor(const scale_t<U>& s) noexcept {
     return T(1);
 }
 
+// Rows of up to 64: one fold per row, exactly the code they always had; longer rows in folds of
+// at most 64 (Clang's fold limit).
 template <class T, std::size_t Nkv, std::size_t Nq>
+  requires(Nq <= fold_chunk)
+constexpr void and_mask(matrix<bool, Nkv, Nq>& keep, const causal_t&) noexcept {
+  for (std::size_t m = 0; m < Nkv; ++m) {
+    bool* kr = keep.elems + m * Nq;
+    [&]<std::size_t... J>(std::index_sequence<J...>) {
+      ((kr[J] = kr[J] && m <= J), ...);
+    }(std::make_index_sequence<Nq>{});
+  }
+}
+template <class T, std::size_t Nkv, std::size_t Nq>
+  requires(Nq > fold_chunk)
 constexpr void and_mask(matrix<bool, Nkv, Nq>& keep, const causal_t&) noexcept {
   for (std::size_t m = 0; m < Nkv; ++m) {
     for_chunks<Nq>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
@@ -160,11 +173,19 @@ constexpr void and_mask(matrix<bool, Nkv, Nq>& keep, const allowed_t<MR, MC>& a)
   require_mask_shape<Nkv, Nq, MR, MC>();
   if constexpr (Nkv == MR && Nq == MC) {
     for (std::size_t m = 0; m < Nkv; ++m) {
-      for_chunks<Nq>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
-        bool* kr = keep.elems + m * Nq + j0;
-        const bool* ar = a.mask.elems + m * Nq + j0;
-        ((kr[J] = kr[J] && ar[J]), ...);
-      });
+      if constexpr (Nq <= fold_chunk) {
+        bool* kr = keep.elems + m * Nq;
+        const bool* ar = a.mask.elems + m * Nq;
+        [&]<std::size_t... J>(std::index_sequence<J...>) {
+          ((kr[J] = kr[J] && ar[J]), ...);
+        }(std::make_index_sequence<Nq>{});
+      } else {
+        for_chunks<Nq>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+          bool* kr = keep.elems + m * Nq + j0;
+          const bool* ar = a.mask.elems + m * Nq + j0;
+          ((kr[J] = kr[J] && ar[J]), ...);
+        });
+      }
     }
   }
 }
@@ -174,10 +195,17 @@ constexpr void and_mask(matrix<bool, Nkv, Nq>& keep, const valid_keys_t<MR>& v) 
   if constexpr (Nkv == MR) {
     for (std::size_t m = 0; m < Nkv; ++m) {
       if (v.valid.elems[m]) continue;
-      for_chunks<Nq>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
-        bool* kr = keep.elems + m * Nq + j0;
-        ((kr[J] = false), ...);
-      });
+      if constexpr (Nq <= fold_chunk) {
+        bool* kr = keep.elems + m * Nq;
+        [&]<std::size_t... J>(std::index_sequence<J...>) {
+          ((kr[J] = false), ...);
+        }(std::make_index_sequence<Nq>{});
+      } else {
+        for_chunks<Nq>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+          bool* kr = keep.elems + m * Nq + j0;
+          ((kr[J] = false), ...);
+        });
+      }
     }
   }
 }
@@ -202,13 +230,23 @@ constexpr void add_mask(matrix<T, Nkv, Nq>& scores, matrix<bool, Nkv, Nq>& keep,
                 "and U below)");
   if constexpr (Nkv == MR && Nq == MC && std::is_same_v<T, U>) {
     for (std::size_t m = 0; m < Nkv; ++m) {
-      for_chunks<Nq>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
-        T* sr = scores.elems + m * Nq + j0;
-        bool* kr = keep.elems + m * Nq + j0;
-        const T* ar = a.add.elems + m * Nq + j0;
-        ((kr[J] = kr[J] && !is_minus_inf(ar[J])), ...);
-        ((sr[J] = kr[J] ? sr[J] + ar[J] : sr[J]), ...);
-      });
+      if constexpr (Nq <= fold_chunk) {
+        T* sr = scores.elems + m * Nq;
+        bool* kr = keep.elems + m * Nq;
+        const T* ar = a.add.elems + m * Nq;
+        [&]<std::size_t... J>(std::index_sequence<J...>) {
+          ((kr[J] = kr[J] && !is_minus_inf(ar[J])), ...);
+          ((sr[J] = kr[J] ? sr[J] + ar[J] : sr[J]), ...);
+        }(std::make_index_sequence<Nq>{});
+      } else {
+        for_chunks<Nq>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+          T* sr = scores.elems + m * Nq + j0;
+          bool* kr = keep.elems + m * Nq + j0;
+          const T* ar = a.add.elems + m * Nq + j0;
+          ((kr[J] = kr[J] && !is_minus_inf(ar[J])), ...);
+          ((sr[J] = kr[J] ? sr[J] + ar[J] : sr[J]), ...);
+        });
+      }
     }
   }
 }

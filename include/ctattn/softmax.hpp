@@ -277,17 +277,16 @@ template <class T, std::size_t R, std::size_t C, class Exp = exp_fn>
   return e;
 }
 
-//! Softmax of every column of s over the entries where keep(m, n) is true. The others get
-//! weight exactly 0 by selection: their exp is never evaluated, so -inf or huge scores there
-//! are harmless, also in constant evaluation. A column with no kept entry gets all-zero
-//! weights (never 0/0). When every entry is kept, the result has the bits of softmax_cols(s).
-template <class T, std::size_t R, std::size_t C, class Exp = exp_fn>
-[[nodiscard]] constexpr matrix<T, R, C> softmax_cols_masked(const matrix<T, R, C>& s,
-                                                            const matrix<bool, R, C>& keep,
-                                                            Exp exp_f = {}) noexcept {
+namespace detail {
+// softmax_cols_masked for rows of more than 64 columns: the same operations in the same order,
+// every row in folds of at most 64 columns (for_chunks: Clang's fold limit). Rows of up to 64
+// keep the single folds below, whose run-time code GCC optimises better.
+template <class T, std::size_t R, std::size_t C, class Exp>
+constexpr matrix<T, R, C> softmax_cols_masked_chunked(const matrix<T, R, C>& s,
+                                                      const matrix<bool, R, C>& keep,
+                                                      Exp& exp_f) noexcept {
   // The same scalar order as softmax_cols, restricted to the kept entries: max over ascending
   // kept rows, the exps and their sum from zero, then one true division per kept element.
-  // Row by row in folds of at most 64 columns (detail::for_chunks: Clang's fold limit).
   row_vector<T, C> mx{};
   row_vector<bool, C> any{};
   for (std::size_t r = 0; r < R; ++r) {
@@ -346,6 +345,85 @@ template <class T, std::size_t R, std::size_t C, class Exp = exp_fn>
     });
   }
   return e;
+}
+}  // namespace detail
+
+//! Softmax of every column of s over the entries where keep(m, n) is true. The others get
+//! weight exactly 0 by selection: their exp is never evaluated, so -inf or huge scores there
+//! are harmless, also in constant evaluation. A column with no kept entry gets all-zero
+//! weights (never 0/0). When every entry is kept, the result has the bits of softmax_cols(s).
+template <class T, std::size_t R, std::size_t C, class Exp = exp_fn>
+  requires(C <= detail::fold_chunk)
+[[nodiscard]] constexpr matrix<T, R, C> softmax_cols_masked(const matrix<T, R, C>& s,
+                                                            const matrix<bool, R, C>& keep,
+                                                            Exp exp_f = {}) noexcept {
+  using seq = std::make_index_sequence<C>;
+  // The same scalar order as softmax_cols, restricted to the kept entries: max over ascending
+  // kept rows, the exps and their sum from zero, then one true division per kept element.
+  row_vector<T, C> mx{};
+  row_vector<bool, C> any{};
+  for (std::size_t r = 0; r < R; ++r) {
+    const T* sr = s.elems + r * C;
+    const bool* kr = keep.elems + r * C;
+    [&]<std::size_t... J>(std::index_sequence<J...>) {
+      ((mx.elems[J] = !kr[J]       ? mx.elems[J]
+                      : !any.elems[J] ? sr[J]
+                      : mx.elems[J] < sr[J] ? sr[J]
+                                            : mx.elems[J]),
+       ...);
+      ((any.elems[J] = any.elems[J] || kr[J]), ...);
+    }(seq{});
+  }
+  matrix<T, R, C> e{};
+  row_vector<T, C> total{};
+  bool terms_done = false;
+  if constexpr (detail::vexp_available_v<T, Exp>) {
+    if (!std::is_constant_evaluated()) {
+      terms_done = true;
+      // Run time: the terms of whole rows in vectors (detail/vexp.hpp; for kept entries mx is
+      // the maximum the vector terms require), then the same selection and sums.
+      constexpr bool fast = std::is_same_v<std::remove_cvref_t<Exp>, exp_fast_fn>;
+      for (std::size_t r = 0; r < R; ++r) {
+        const bool* kr = keep.elems + r * C;
+        T* er = e.elems + r * C;
+        detail::softmax_terms_v<fast, C>(er, s.elems + r * C, mx.elems);
+        for (std::size_t j = 0; j < C; ++j) {
+          er[j] = kr[j] ? er[j] : T{};
+          total.elems[j] = total.elems[j] + er[j];
+        }
+      }
+    }
+  }
+  if (!terms_done) {
+    for (std::size_t r = 0; r < R; ++r) {
+      const T* sr = s.elems + r * C;
+      const bool* kr = keep.elems + r * C;
+      T* er = e.elems + r * C;
+      [&]<std::size_t... J>(std::index_sequence<J...>) {
+        ((er[J] = kr[J] ? detail::softmax_term(sr[J], mx.elems[J], exp_f) : T{}), ...);
+        ((total.elems[J] = total.elems[J] + er[J]), ...);
+      }(seq{});
+    }
+  }
+  for (std::size_t r = 0; r < R; ++r) {
+    const bool* kr = keep.elems + r * C;
+    T* er = e.elems + r * C;
+    [&]<std::size_t... J>(std::index_sequence<J...>) {
+      ((er[J] = kr[J] ? er[J] / total.elems[J] : T{}), ...);
+    }(seq{});
+  }
+  return e;
+}
+
+
+//! The same for rows of more than 64 columns (detail::softmax_cols_masked_chunked: the same
+//! operations in the same order, in folds of at most 64 columns).
+template <class T, std::size_t R, std::size_t C, class Exp = exp_fn>
+  requires(C > detail::fold_chunk)
+[[nodiscard]] constexpr matrix<T, R, C> softmax_cols_masked(const matrix<T, R, C>& s,
+                                                            const matrix<bool, R, C>& keep,
+                                                            Exp exp_f = {}) noexcept {
+  return detail::softmax_cols_masked_chunked(s, keep, exp_f);
 }
 
 }  // namespace ctattn
