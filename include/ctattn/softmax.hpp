@@ -244,37 +244,64 @@ template <class T, std::size_t R, std::size_t C, class Exp = exp_fn>
     if (!std::is_constant_evaluated()) return detail::softmax_cols_runtime(s, exp_f);
   }
   if (std::is_constant_evaluated()) return detail::softmax_cols_consteval(s, exp_f);
-  // Run time elsewhere (Cortex-M, fixed point): folds row by row along contiguous memory (in
-  // chunks of at most 64 columns, detail::for_chunks), while every column sees exactly the
-  // scalar order of softmax() above.
-  row_vector<T, C> mx = row(s, 0);
-  for (std::size_t r = 1; r < R; ++r) {
-    detail::for_chunks<C>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
-      const T* sr = s.elems + r * C + j0;
-      T* mj = mx.elems + j0;
-      ((mj[J] = mj[J] < sr[J] ? sr[J] : mj[J]), ...);
-    });
+  if constexpr (C <= detail::fold_chunk) {
+    // Run time elsewhere (Cortex-M, fixed point): folds row by row along contiguous memory,
+    // while every column sees exactly the scalar order of softmax() above.
+    using seq = std::make_index_sequence<C>;
+    row_vector<T, C> mx = row(s, 0);
+    for (std::size_t r = 1; r < R; ++r) {
+      const T* sr = s.elems + r * C;
+      [&]<std::size_t... J>(std::index_sequence<J...>) {
+        ((mx.elems[J] = mx.elems[J] < sr[J] ? sr[J] : mx.elems[J]), ...);
+      }(seq{});
+    }
+    matrix<T, R, C> e{};
+    row_vector<T, C> total{};
+    for (std::size_t r = 0; r < R; ++r) {
+      const T* sr = s.elems + r * C;
+      T* er = e.elems + r * C;
+      [&]<std::size_t... J>(std::index_sequence<J...>) {
+        ((er[J] = detail::softmax_term(sr[J], mx.elems[J], exp_f)), ...);
+        ((total.elems[J] = total.elems[J] + er[J]), ...);
+      }(seq{});
+    }
+    for (std::size_t r = 0; r < R; ++r) {
+      T* er = e.elems + r * C;
+      [&]<std::size_t... J>(std::index_sequence<J...>) {
+        ((er[J] = er[J] / total.elems[J]), ...);
+      }(seq{});
+    }
+    return e;
+  } else {  // the same in folds of at most 64 columns (Clang's fold limit)
+    row_vector<T, C> mx = row(s, 0);
+    for (std::size_t r = 1; r < R; ++r) {
+      detail::for_chunks<C>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+        const T* sr = s.elems + r * C + j0;
+        T* mj = mx.elems + j0;
+        ((mj[J] = mj[J] < sr[J] ? sr[J] : mj[J]), ...);
+      });
+    }
+    matrix<T, R, C> e{};
+    row_vector<T, C> total{};
+    for (std::size_t r = 0; r < R; ++r) {
+      detail::for_chunks<C>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+        const T* sr = s.elems + r * C + j0;
+        const T* mj = mx.elems + j0;
+        T* er = e.elems + r * C + j0;
+        T* tj = total.elems + j0;
+        ((er[J] = detail::softmax_term(sr[J], mj[J], exp_f)), ...);
+        ((tj[J] = tj[J] + er[J]), ...);
+      });
+    }
+    for (std::size_t r = 0; r < R; ++r) {
+      detail::for_chunks<C>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+        T* er = e.elems + r * C + j0;
+        const T* tj = total.elems + j0;
+        ((er[J] = er[J] / tj[J]), ...);
+      });
+    }
+    return e;
   }
-  matrix<T, R, C> e{};
-  row_vector<T, C> total{};
-  for (std::size_t r = 0; r < R; ++r) {
-    detail::for_chunks<C>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
-      const T* sr = s.elems + r * C + j0;
-      const T* mj = mx.elems + j0;
-      T* er = e.elems + r * C + j0;
-      T* tj = total.elems + j0;
-      ((er[J] = detail::softmax_term(sr[J], mj[J], exp_f)), ...);
-      ((tj[J] = tj[J] + er[J]), ...);
-    });
-  }
-  for (std::size_t r = 0; r < R; ++r) {
-    detail::for_chunks<C>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
-      T* er = e.elems + r * C + j0;
-      const T* tj = total.elems + j0;
-      ((er[J] = er[J] / tj[J]), ...);
-    });
-  }
-  return e;
 }
 
 namespace detail {
