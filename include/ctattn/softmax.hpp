@@ -15,6 +15,7 @@
 
 #include <ctattn/detail/consteval_gemm.hpp>
 #include <ctattn/detail/fp.hpp>
+#include <ctattn/detail/rowops.hpp>
 #include <ctattn/detail/vexp.hpp>
 #include <ctattn/math.hpp>
 #include <ctattn/matrix.hpp>
@@ -71,16 +72,15 @@ constexpr matrix<T, R, C> softmax_cols_runtime(const matrix<T, R, C>& s, Exp& ex
     mx[j] = s.elems[j];
     total[j] = T{};
   }
-  for (std::size_t r = 1; r < R; ++r) {
-    const T* sr = s.elems + r * C;
-    for (std::size_t j = 0; j < C; ++j) mx[j] = mx[j] < sr[j] ? sr[j] : mx[j];
-  }
+  // Row operations in explicit vectors (detail/rowops.hpp: Clang would otherwise turn these
+  // loop nests inside out into gathers and scatters); one IEEE operation per element as before.
+  for (std::size_t r = 1; r < R; ++r) row_max<C>(mx, s.elems + r * C);
   if constexpr (vexp && C % vexp_ops<T>::lanes == 0) {
     // Rows of whole vectors: the exps in explicit vectors (detail/vexp.hpp), row by row.
     for (std::size_t r = 0; r < R; ++r) {
       T* er = e.elems + r * C;
       softmax_terms_v<fast, C>(er, s.elems + r * C, mx);
-      for (std::size_t j = 0; j < C; ++j) total[j] = total[j] + er[j];
+      row_add<C>(total, er);
     }
   } else if constexpr (vexp || C * sizeof(T) < 64) {
     // Short or ragged rows: one pass over the whole matrix, so that the exps fill whole vectors.
@@ -93,8 +93,7 @@ constexpr matrix<T, R, C> softmax_cols_runtime(const matrix<T, R, C>& s, Exp& ex
       for (std::size_t i = 0; i < R * C; ++i)
         e.elems[i] = softmax_term(s.elems[i], mx_all[i], exp_f);
     }
-    for (std::size_t r = 0; r < R; ++r)
-      for (std::size_t j = 0; j < C; ++j) total[j] = total[j] + e.elems[r * C + j];
+    for (std::size_t r = 0; r < R; ++r) row_add<C>(total, e.elems + r * C);
   } else {
     for (std::size_t r = 0; r < R; ++r) {
       const T* sr = s.elems + r * C;
@@ -105,10 +104,7 @@ constexpr matrix<T, R, C> softmax_cols_runtime(const matrix<T, R, C>& s, Exp& ex
       }
     }
   }
-  for (std::size_t r = 0; r < R; ++r) {
-    T* er = e.elems + r * C;
-    for (std::size_t j = 0; j < C; ++j) er[j] = er[j] / total[j];
-  }
+  for (std::size_t r = 0; r < R; ++r) row_div<C>(e.elems + r * C, total);
   return e;
 }
 }  // namespace detail
