@@ -30,6 +30,11 @@
 // output column (PyTorch's current SDPA behaviour), never NaN -- also in constant evaluation.
 // The mask wrappers refer to the matrix you pass (no copy), so they reject temporaries.
 //
+// Weights sink (only for the functions that write into caller-provided buffers, workspace.hpp):
+//   ctattn::with_weights(W) W is matrix<T, Nkv, Nq> (one head) or std::array of H of them
+//                           (multi-head): the attention weights are also written there. Without
+//                           it the _into functions materialise no weight matrix at all.
+//
 // Any other option is taken as the softmax's exp function (ctattn::exp, ctattn::exp_fast).
 #ifndef CTATTN_OPTIONS_HPP
 #define CTATTN_OPTIONS_HPP
@@ -105,6 +110,19 @@ template <class T, std::size_t Nkv, std::size_t Nq>
 template <class T, std::size_t Nkv, std::size_t Nq>
 void additive_mask(const matrix<T, Nkv, Nq>&&) = delete;  // would dangle
 
+//! Option of the _into functions (ctattn/workspace.hpp) holding a reference to the caller's
+//! weight matrix (or array of per-head weight matrices), see with_weights().
+template <class W>
+struct with_weights_t {
+  W& weights;
+};
+//! Option: the _into functions also write the attention weights into `w` (matrix<T, Nkv, Nq>
+//! for one head, std::array<matrix<T, N, N>, H> for multi-head; the shapes are checked).
+template <class W>
+[[nodiscard]] constexpr with_weights_t<W> with_weights(W& w) noexcept {
+  return {w};
+}
+
 namespace detail {
 
 template <class O>
@@ -136,7 +154,13 @@ inline constexpr bool is_mask_option_v = is_causal_option_v<O> || is_allowed_opt
                                          is_valid_keys_option_v<O> || is_additive_option_v<O>;
 
 template <class O>
-inline constexpr bool is_option_v = is_scale_option_v<O> || is_mask_option_v<O>;
+inline constexpr bool is_weights_option_v = false;
+template <class W>
+inline constexpr bool is_weights_option_v<with_weights_t<W>> = true;
+
+template <class O>
+inline constexpr bool is_option_v =
+    is_scale_option_v<O> || is_mask_option_v<O> || is_weights_option_v<O>;
 
 // Anything that is not one of the options above is an exp function for the softmax.
 template <class O>
@@ -153,6 +177,8 @@ template <class O>
 struct is_valid_keys_option : std::bool_constant<is_valid_keys_option_v<O>> {};
 template <class O>
 struct is_additive_option : std::bool_constant<is_additive_option_v<O>> {};
+template <class O>
+struct is_weights_option : std::bool_constant<is_weights_option_v<O>> {};
 
 template <template <class> class Pred, class... Opts>
 inline constexpr std::size_t count_options_v = (std::size_t{0} + ... + (Pred<Opts>::value ? 1u : 0u));
@@ -175,7 +201,7 @@ constexpr auto pick_option(const Fallback& fallback, const First& first,
 }
 
 template <class... Opts>
-consteval void check_options() {
+consteval void check_options_common() {
   static_assert(count_options_v<is_scale_option, Opts...> <= 1,
                 "ctattn: give at most one scaling option (ctattn::unscaled, ctattn::scaled or "
                 "ctattn::scale(c))");
@@ -187,6 +213,23 @@ consteval void check_options() {
                     count_options_v<is_valid_keys_option, Opts...> <= 1 &&
                     count_options_v<is_additive_option, Opts...> <= 1,
                 "ctattn: give each kind of mask at most once (combine boolean masks yourself)");
+}
+
+// The by-value functions: their result already holds the weights.
+template <class... Opts>
+consteval void check_options() {
+  check_options_common<Opts...>();
+  static_assert(!has_option_v<is_weights_option, Opts...>,
+                "ctattn::with_weights(w) is an option of the _into/_inplace functions "
+                "(ctattn/workspace.hpp); the by-value result already holds .weights");
+}
+
+// The _into / _inplace functions: at most one weights sink.
+template <class... Opts>
+consteval void check_options_into() {
+  check_options_common<Opts...>();
+  static_assert(count_options_v<is_weights_option, Opts...> <= 1,
+                "ctattn: give ctattn::with_weights(w) at most once");
 }
 
 }  // namespace detail

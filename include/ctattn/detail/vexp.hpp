@@ -195,6 +195,24 @@ inline void softmax_terms_v(T* e, const T* s, const T* m) noexcept {
   }
 }
 
+//! e[i] = softmax_term(s[i], mx, exp_f) for i < Count with one maximum mx for all (a single
+//! column stored contiguously, as the query-by-query path of workspace.hpp holds it); e may be s.
+template <bool Fast, std::size_t Count, class T>
+inline void softmax_terms_splat_v(T* e, const T* s, T mx) noexcept {
+  using O = vexp_ops<T>;
+  constexpr std::size_t W = O::lanes;
+  constexpr std::size_t full = Count / W * W;
+  const typename O::V m = O::splat(mx);
+  for (std::size_t i = 0; i < full; i += W) O::store(e + i, O::template term<Fast>(O::load(s + i), m));
+  if constexpr (full < Count) {
+    T sp[W] = {};
+    T ep[W];
+    for (std::size_t i = 0; i < Count - full; ++i) sp[i] = s[full + i];
+    O::store(ep, O::template term<Fast>(O::load(sp), m));
+    for (std::size_t i = 0; i < Count - full; ++i) e[full + i] = ep[i];
+  }
+}
+
 //! softmax_cols of an R x C matrix held in registers, rows narrow (C * sizeof(T) < 32): row r
 //! in the NV vectors row[r], C lanes used (the others hold zeros: computed, never stored);
 //! replaced by the weights. Per lane (column) the scalar order of softmax_cols: the maximum
@@ -253,6 +271,8 @@ template <bool Fast, std::size_t Count, class T>
 inline void softmax_terms_v(T*, const T*, const T*) noexcept {}
 template <bool Fast, std::size_t R, std::size_t C, class T>
 inline void softmax_cols_narrow(T*, const T*) noexcept {}
+template <bool Fast, std::size_t Count, class T>
+inline void softmax_terms_splat_v(T*, const T*, T) noexcept {}
 
 #endif
 

@@ -1,0 +1,523 @@
+// ctattn/workspace.hpp - attention into caller-provided buffers, one query at a time.
+//
+// The by-value functions (self_attention, cross_attention, multihead_self_attention) return
+// their results, N x N weights included, and keep Q, K, V and the scores as temporaries. Here
+// the caller provides every buffer, and each buffer's size is a compile-time constant:
+//   static ctattn::attention_workspace<float, N, Dk, Dv> ws;        // K, V and one query's scratch
+//   ctattn::self_attention_into(out, x, p, ws, ctattn::scaled);     // out: matrix<float, Dv, N>
+//   ctattn::self_attention_inplace(x, p, ws);                       // Dv == D: x becomes X'
+//   static_assert(sizeof(x) + sizeof(ws) <= 48 * 1024);             // the memory plan
+// No weight matrix exists unless the option ctattn::with_weights(w) names one.
+//
+// Evaluation (docs/memory.md): K = beta_k 1^T + Omega_k X and V = beta_v 1^T + Omega_v X once,
+// into the workspace (the same affine products as the by-value functions); then for each query
+// n in turn: q = Omega_q x_n + beta_q, its scores s_m = k_m . q, scaling, masks, the softmax over
+// m, and x'_n = sum_m a_mn v_m. Every element sees the scalar operations of the by-value
+// functions in the same order (products accumulated from T{} over ascending k, bias added
+// after, the softmax's max / terms / sum / true division), so the results have the same bits,
+// in constant evaluation and at run time (tests/memory checks float, double and q15_16 with
+// every option).
+//
+// Multi-head (multihead_workspace<T, D, H, N>): one head's K and V at a time; the head outputs
+// are never stacked: Omega_c's block of columns for head h is applied to each query's head
+// output as soon as it exists, accumulating into `out` in the by-value product's k order.
+#ifndef CTATTN_WORKSPACE_HPP
+#define CTATTN_WORKSPACE_HPP
+
+#include <array>
+#include <cstddef>
+#include <limits>
+#include <type_traits>
+#include <utility>
+
+#include <ctattn/attention.hpp>
+#include <ctattn/detail/fp.hpp>
+#include <ctattn/detail/vexp.hpp>
+#include <ctattn/math.hpp>
+#include <ctattn/matrix.hpp>
+#include <ctattn/multihead.hpp>
+#include <ctattn/options.hpp>
+#include <ctattn/softmax.hpp>
+
+CTATTN_DETAIL_FP_STRICT_BEGIN
+
+namespace ctattn {
+
+//! Scratch memory of one attention head over Nkv keys with query/key dimension Dk and value
+//! dimension Dv: the keys K (Dk x Nkv), the values V (Dv x Nkv), and one query's q (Dk), scores
+//! then weights (Nkv) and output column (Dv). A plain aggregate: put it in static storage, a
+//! linker section of your choice, or a constexpr function. Its size is `bytes`:
+//!   bytes = sizeof(T) * ((Dk + Dv) * Nkv + Dk + Nkv + Dv)
+template <class T, std::size_t Nkv, std::size_t Dk, std::size_t Dv = Dk>
+struct attention_workspace {
+  using value_type = T;
+  static constexpr std::size_t keys = Nkv;
+  static constexpr std::size_t key_dim = Dk;
+  static constexpr std::size_t value_dim = Dv;
+  //! The workspace's size in bytes (equal to sizeof, tested).
+  static constexpr std::size_t bytes = sizeof(T) * ((Dk + Dv) * Nkv + Dk + Nkv + Dv);
+
+  matrix<T, Dk, Nkv> k;  //!< keys, one column per key token
+  matrix<T, Dv, Nkv> v;  //!< values, one column per key token
+  vector<T, Dk> q;       //!< the current query
+  vector<T, Nkv> s;      //!< its scores, then its attention weights
+  vector<T, Dv> o;       //!< its output column
+};
+
+//! Scratch memory of multi-head self-attention with model dimension D, H heads and N tokens:
+//! one head's K and V (D/H x N each) and one query's q, scores, head output. Its size:
+//!   bytes = sizeof(T) * (2 * (D/H) * N + 2 * (D/H) + N)
+template <class T, std::size_t D, std::size_t H, std::size_t N>
+struct multihead_workspace {
+  static_assert(detail::check_heads<D, H>());
+  using value_type = T;
+  static constexpr std::size_t model_dim = D;
+  static constexpr std::size_t heads_count = H;
+  static constexpr std::size_t tokens = N;
+  static constexpr std::size_t head_dim = detail::head_dim<D, H>;
+  //! The workspace's size in bytes (equal to sizeof, tested).
+  static constexpr std::size_t bytes = sizeof(T) * (2 * head_dim * N + 2 * head_dim + N);
+
+  attention_workspace<T, N, head_dim, head_dim> head;  //!< the current head's K, V, scratch
+};
+
+namespace detail {
+
+template <std::size_t NW, std::size_t DkW, std::size_t DvW, std::size_t Nkv, std::size_t Dk,
+          std::size_t Dv>
+consteval void require_workspace_shape() {
+  static_assert(NW == Nkv && DkW == Dk && DvW == Dv,
+                "ctattn: the attention_workspace<T, NW, DkW, DvW> does not fit this call, which "
+                "needs attention_workspace<T, Nkv, Dk, Dv> (see both below)");
+}
+template <std::size_t DW, std::size_t HW, std::size_t NW, std::size_t D, std::size_t H,
+          std::size_t N>
+consteval void require_mh_workspace_shape() {
+  static_assert(DW == D && HW == H && NW == N,
+                "ctattn: the multihead_workspace<T, DW, HW, NW> does not fit this call, which "
+                "needs multihead_workspace<T, D, H, N> (see both below)");
+}
+template <std::size_t RO, std::size_t CO, std::size_t R, std::size_t C>
+consteval void require_out_shape() {
+  static_assert(RO == R && CO == C,
+                "ctattn: `out` is RO x CO but this attention writes R x C (outputs x queries; "
+                "see both below)");
+}
+template <std::size_t RW, std::size_t CW, std::size_t Nkv, std::size_t Nq>
+consteval void require_weights_shape() {
+  static_assert(RW == Nkv && CW == Nq,
+                "ctattn::with_weights(w): w is RW x CW but the weights are Nkv x Nq (keys x "
+                "queries; see both below)");
+}
+
+// The weights sink of the options, or nullptr_t when there is none.
+struct no_weights_t {};
+
+// y = Omega x_n + beta for column n of x: y_i = (T{} + sum_k omega(i, k) x(k, n) over ascending
+// k) + beta_i, the element-wise order of affine(omega, x, beta). Folds over the Dout outputs.
+template <class T, std::size_t Dout, std::size_t Din, std::size_t N>
+constexpr void project_column(T (&y)[Dout], const matrix<T, Dout, Din>& omega,
+                              const matrix<T, Din, N>& x, std::size_t n,
+                              const vector<T, Dout>& beta) noexcept {
+  for_chunks<Dout>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+    ((y[j0 + J] = T{}), ...);
+  });
+  for (std::size_t k = 0; k < Din; ++k) {
+    const T xk = x.elems[k * N + n];
+    for_chunks<Dout>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+      ((y[j0 + J] = y[j0 + J] + omega.elems[(j0 + J) * Din + k] * xk), ...);
+    });
+  }
+  for_chunks<Dout>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+    ((y[j0 + J] = y[j0 + J] + beta.elems[j0 + J]), ...);
+  });
+}
+
+// out = beta 1^T + Omega X into the caller's matrix: affine's operations in its order.
+template <class T, std::size_t Dout, std::size_t Din, std::size_t N>
+constexpr void affine_into(matrix<T, Dout, N>& out, const matrix<T, Dout, Din>& omega,
+                           const matrix<T, Din, N>& x, const vector<T, Dout>& beta) noexcept {
+  for_chunks<Dout * N>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+    ((out.elems[j0 + J] = T{}), ...);
+  });
+  gemm_acc(out, omega, x);
+  if (!std::is_constant_evaluated()) {
+    add_bias_rows<Dout, N>(out.elems, beta.elems);
+    return;
+  }
+  for (std::size_t i = 0; i < Dout; ++i) {
+    const T b = beta.elems[i];
+    for_chunks<N>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...> js) {
+      add_row_consteval(out.elems, i * N + j0, b, js);
+    });
+  }
+}
+
+// Is key m kept for query n under the masks among opts (by-value: and_mask / add_mask).
+template <class T, std::size_t Nkv, std::size_t Nq, class... Opts>
+constexpr bool kept(std::size_t m, std::size_t n, const Opts&... opts) noexcept {
+  bool keep = true;
+  if constexpr (has_option_v<is_causal_option, Opts...>) keep = keep && m <= n;
+  if constexpr (has_option_v<is_allowed_option, Opts...>)
+    keep = keep && pick_option<is_allowed_option>(0, opts...).mask.elems[m * Nq + n];
+  if constexpr (has_option_v<is_valid_keys_option, Opts...>)
+    keep = keep && pick_option<is_valid_keys_option>(0, opts...).valid.elems[m];
+  if constexpr (has_option_v<is_additive_option, Opts...>)
+    keep = keep && !is_minus_inf(pick_option<is_additive_option>(0, opts...).add.elems[m * Nq + n]);
+  return keep;
+}
+
+// The weights of query n (of Nq) over the Nkv keys whose K and V are in ws, from the query in
+// ws.q; ws.s ends up holding them. Default scale `Dflt` applies when opts has none.
+template <std::size_t Nq, class T, std::size_t Nkv, std::size_t Dk, std::size_t Dv, class Dflt,
+          class... Opts>
+constexpr void query_weights(attention_workspace<T, Nkv, Dk, Dv>& ws, std::size_t n,
+                             const Dflt& dflt, const Opts&... opts) noexcept {
+  T(&s)[Nkv] = ws.s.elems;
+  // scores s_m = k_m . q: from T{} over ascending k (transpose_times' order), folds over m
+  for_chunks<Nkv>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+    ((s[j0 + J] = T{}), ...);
+  });
+  for (std::size_t k = 0; k < Dk; ++k) {
+    const T qk = ws.q.elems[k];
+    for_chunks<Nkv>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+      ((s[j0 + J] = s[j0 + J] + ws.k.elems[k * Nkv + j0 + J] * qk), ...);
+    });
+  }
+  // scaling: one multiplication per score
+  const auto sc = pick_option<is_scale_option>(dflt, opts...);
+  if constexpr (!std::is_same_v<std::remove_cvref_t<decltype(sc)>, unscaled_t>) {
+    const T c = scale_factor<T, Dk>(sc);
+    for_chunks<Nkv>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+      ((s[j0 + J] = s[j0 + J] * c), ...);
+    });
+  }
+  const auto exp_f = pick_option<is_exp_option>(exp_fn{}, opts...);
+  using Exp = std::remove_cvref_t<decltype(exp_f)>;
+  constexpr bool fast = std::is_same_v<Exp, exp_fast_fn>;
+  if constexpr (has_option_v<is_mask_option, Opts...>) {
+    // softmax_cols_masked's order restricted to this column: max over ascending kept keys, the
+    // terms of kept keys (0 for the others) summed from T{}, one division per kept key.
+    bool any = false;
+    T mx{};
+    for (std::size_t m = 0; m < Nkv; ++m) {
+      if (!kept<T, Nkv, Nq>(m, n, opts...)) continue;
+      if constexpr (has_option_v<is_additive_option, Opts...>)
+        s[m] = s[m] + pick_option<is_additive_option>(0, opts...).add.elems[m * Nq + n];
+      mx = !any ? s[m] : mx < s[m] ? s[m] : mx;
+      any = true;
+    }
+    bool terms_done = false;
+    if constexpr (vexp_available_v<T, Exp>) {
+      if (!std::is_constant_evaluated()) {
+        softmax_terms_splat_v<fast, Nkv>(s, s, mx);
+        terms_done = true;
+      }
+    }
+    T total{};
+    for (std::size_t m = 0; m < Nkv; ++m) {
+      const bool km = kept<T, Nkv, Nq>(m, n, opts...);
+      s[m] = !km ? T{} : terms_done ? s[m] : softmax_term(s[m], mx, exp_f);
+      total = total + s[m];
+    }
+    for (std::size_t m = 0; m < Nkv; ++m)
+      s[m] = kept<T, Nkv, Nq>(m, n, opts...) ? s[m] / total : T{};
+  } else {
+    // softmax()'s order: max from s_0 over ascending m, terms, their sum from T{}, divisions
+    T mx = s[0];
+    for (std::size_t m = 1; m < Nkv; ++m) mx = mx < s[m] ? s[m] : mx;
+    bool terms_done = false;
+    if constexpr (vexp_available_v<T, Exp>) {
+      if (!std::is_constant_evaluated()) {
+        softmax_terms_splat_v<fast, Nkv>(s, s, mx);
+        terms_done = true;
+      }
+    }
+    T total{};
+    for (std::size_t m = 0; m < Nkv; ++m) {
+      if (!terms_done) s[m] = softmax_term(s[m], mx, exp_f);
+      total = total + s[m];
+    }
+    for_chunks<Nkv>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+      ((s[j0 + J] = s[j0 + J] / total), ...);
+    });
+  }
+}
+
+// ws.o = V a for the weights a in ws.s: o_i = T{} + sum_m v(i, m) a_m over ascending m (the
+// order of the by-value product V A), folds over i.
+template <class T, std::size_t Nkv, std::size_t Dk, std::size_t Dv>
+constexpr void query_output(attention_workspace<T, Nkv, Dk, Dv>& ws) noexcept {
+  T(&o)[Dv] = ws.o.elems;
+  for_chunks<Dv>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+    ((o[j0 + J] = T{}), ...);
+  });
+  for (std::size_t m = 0; m < Nkv; ++m) {
+    const T am = ws.s.elems[m];
+    for_chunks<Dv>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+      ((o[j0 + J] = o[j0 + J] + ws.v.elems[(j0 + J) * Nkv + m] * am), ...);
+    });
+  }
+}
+
+// Column n of a matrix with Nq columns := the vector v.
+template <class T, std::size_t R, std::size_t Nq>
+constexpr void store_column(T* dst, std::size_t n, const T (&v)[R]) noexcept {
+  for_chunks<R>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+    ((dst[(j0 + J) * Nq + n] = v[j0 + J]), ...);
+  });
+}
+
+// Writes the weights of query n into the sink (if any).
+template <std::size_t Nq, class Sink, class T, std::size_t Nkv, std::size_t Dk, std::size_t Dv>
+constexpr void sink_weights(Sink& sink, std::size_t n,
+                            const attention_workspace<T, Nkv, Dk, Dv>& ws) noexcept {
+  if constexpr (!std::is_same_v<Sink, no_weights_t>) store_column<T, Nkv, Nq>(sink.elems, n, ws.s.elems);
+}
+
+// The weights matrix of a with_weights option among opts, checked against Nkv x Nq, or a
+// no_weights_t.
+template <class T, std::size_t Nkv, std::size_t Nq, class... Opts>
+constexpr auto& weights_sink(no_weights_t& none, const Opts&... opts) noexcept {
+  if constexpr (has_option_v<is_weights_option, Opts...>) {
+    auto& w = pick_option<is_weights_option>(0, opts...).weights;
+    using W = std::remove_cvref_t<decltype(w)>;
+    static_assert(is_matrix_v<W> && std::is_same_v<typename W::value_type, T>,
+                  "ctattn::with_weights(w): w must be a ctattn::matrix<T, Nkv, Nq> of the "
+                  "attention's element type");
+    if constexpr (is_matrix_v<W>) require_weights_shape<W::rows, W::cols, Nkv, Nq>();
+    return w;
+  } else {
+    return none;
+  }
+}
+
+// Single-head attention into out (Dv x Nq) with queries from xq, K and V from xkv (already
+// computed into ws when this runs: `kv_ready`). out may be xq (in place) or xkv: column n of
+// out is written only after q_n has been read, and K, V are complete before the first write.
+template <class T, std::size_t Dq, std::size_t Nq, std::size_t Nkv, std::size_t Dk,
+          std::size_t Dv, class... Opts>
+constexpr void attend_queries_into(matrix<T, Dv, Nq>& out, const matrix<T, Dq, Nq>& xq,
+                                   const matrix<T, Dk, Dq>& omega_q, const vector<T, Dk>& beta_q,
+                                   attention_workspace<T, Nkv, Dk, Dv>& ws,
+                                   const Opts&... opts) noexcept {
+  no_weights_t none;
+  auto& sink = weights_sink<T, Nkv, Nq>(none, opts...);
+  for (std::size_t n = 0; n < Nq; ++n) {
+    project_column(ws.q.elems, omega_q, xq, n, beta_q);
+    query_weights<Nq>(ws, n, unscaled, opts...);
+    sink_weights<Nq>(sink, n, ws);
+    query_output(ws);
+    store_column<T, Dv, Nq>(out.elems, n, ws.o.elems);
+  }
+}
+
+}  // namespace detail
+
+//! Self-attention of the tokens in the columns of x (D x N) into `out` (Dv x N), with the
+//! caller's workspace: the same bits as self_attention(x, p, opts...).output. Takes the options
+//! of self_attention, plus ctattn::with_weights(w) to also write the weights (N x N) into w.
+//! `out` may be x itself (then Dv == D; the same as self_attention_inplace).
+template <class T, std::size_t DvO, std::size_t NO, std::size_t DX, std::size_t N, std::size_t D,
+          std::size_t Dk, std::size_t Dv, std::size_t NW, std::size_t DkW, std::size_t DvW,
+          class... Opts>
+constexpr void self_attention_into(matrix<T, DvO, NO>& out, const matrix<T, DX, N>& x,
+                                   const attention_params<T, D, Dk, Dv>& p,
+                                   attention_workspace<T, NW, DkW, DvW>& ws,
+                                   const Opts&... opts) noexcept {
+  detail::require_scalar<T, DX, N>();
+  detail::require_input_dim<DX, D>();
+  detail::require_out_shape<DvO, NO, Dv, N>();
+  detail::require_workspace_shape<NW, DkW, DvW, N, Dk, Dv>();
+  detail::check_options_into<Opts...>();
+  if constexpr (DX == D && DvO == Dv && NO == N && NW == N && DkW == Dk && DvW == Dv) {
+    detail::affine_into(ws.k, p.omega_k, x, p.beta_k);
+    detail::affine_into(ws.v, p.omega_v, x, p.beta_v);
+    detail::attend_queries_into(out, x, p.omega_q, p.beta_q, ws, opts...);
+  }
+}
+
+//! Self-attention in place: x (D x N) is replaced by X' (needs Dv == D). The same bits as
+//! self_attention(x, p, opts...).output.
+template <class T, std::size_t DX, std::size_t N, std::size_t D, std::size_t Dk, std::size_t Dv,
+          std::size_t NW, std::size_t DkW, std::size_t DvW, class... Opts>
+constexpr void self_attention_inplace(matrix<T, DX, N>& x, const attention_params<T, D, Dk, Dv>& p,
+                                      attention_workspace<T, NW, DkW, DvW>& ws,
+                                      const Opts&... opts) noexcept {
+  static_assert(Dv == DX,
+                "ctattn::self_attention_inplace: the output (Dv rows) replaces x (DX rows), so "
+                "Dv must equal DX; use self_attention_into with an output of its own");
+  if constexpr (Dv == DX) self_attention_into(x, x, p, ws, opts...);
+}
+
+//! Cross-attention into `out` (Dv x Nq): queries from xq (Dq x Nq), keys and values from xkv
+//! (Dkv x Nkv), workspace attention_workspace<T, Nkv, Dk, Dv>. The same bits as
+//! cross_attention(xq, xkv, p, opts...).output; `out` may be xq or xkv.
+template <class T, std::size_t DvO, std::size_t NO, std::size_t DXq, std::size_t Nq,
+          std::size_t DXkv, std::size_t Nkv, std::size_t Dq, std::size_t Dkv, std::size_t Dk,
+          std::size_t Dv, std::size_t NW, std::size_t DkW, std::size_t DvW, class... Opts>
+constexpr void cross_attention_into(matrix<T, DvO, NO>& out, const matrix<T, DXq, Nq>& xq,
+                                    const matrix<T, DXkv, Nkv>& xkv,
+                                    const cross_attention_params<T, Dq, Dkv, Dk, Dv>& p,
+                                    attention_workspace<T, NW, DkW, DvW>& ws,
+                                    const Opts&... opts) noexcept {
+  detail::require_scalar<T, DXq, Nq>();
+  detail::require_cross_dims<DXq, Dq, DXkv, Dkv>();
+  detail::require_out_shape<DvO, NO, Dv, Nq>();
+  detail::require_workspace_shape<NW, DkW, DvW, Nkv, Dk, Dv>();
+  detail::check_options_into<Opts...>();
+  if constexpr (DXq == Dq && DXkv == Dkv && DvO == Dv && NO == Nq && NW == Nkv && DkW == Dk &&
+                DvW == Dv) {
+    detail::affine_into(ws.k, p.omega_k, xkv, p.beta_k);
+    detail::affine_into(ws.v, p.omega_v, xkv, p.beta_v);
+    detail::attend_queries_into(out, xq, p.omega_q, p.beta_q, ws, opts...);
+  }
+}
+
+//! Cross-attention into `out` with self-attention parameters (inputs of one dimension D).
+template <class T, std::size_t DvO, std::size_t NO, std::size_t DXq, std::size_t Nq,
+          std::size_t DXkv, std::size_t Nkv, std::size_t D, std::size_t Dk, std::size_t Dv,
+          std::size_t NW, std::size_t DkW, std::size_t DvW, class... Opts>
+constexpr void cross_attention_into(matrix<T, DvO, NO>& out, const matrix<T, DXq, Nq>& xq,
+                                    const matrix<T, DXkv, Nkv>& xkv,
+                                    const attention_params<T, D, Dk, Dv>& p,
+                                    attention_workspace<T, NW, DkW, DvW>& ws,
+                                    const Opts&... opts) noexcept {
+  detail::require_scalar<T, DXq, Nq>();
+  detail::require_cross_dims<DXq, D, DXkv, D>();
+  detail::require_out_shape<DvO, NO, Dv, Nq>();
+  detail::require_workspace_shape<NW, DkW, DvW, Nkv, Dk, Dv>();
+  detail::check_options_into<Opts...>();
+  if constexpr (DXq == D && DXkv == D && DvO == Dv && NO == Nq && NW == Nkv && DkW == Dk &&
+                DvW == Dv) {
+    detail::affine_into(ws.k, p.omega_k, xkv, p.beta_k);
+    detail::affine_into(ws.v, p.omega_v, xkv, p.beta_v);
+    detail::attend_queries_into(out, xq, p.omega_q, p.beta_q, ws, opts...);
+  }
+}
+
+//! Cross-attention in place: the queries' matrix xq (Dq x Nq) is replaced by the output (needs
+//! Dv == Dq). The same bits as cross_attention(xq, xkv, p, opts...).output.
+template <class T, std::size_t DXq, std::size_t Nq, std::size_t DXkv, std::size_t Nkv, class P,
+          std::size_t NW, std::size_t DkW, std::size_t DvW, class... Opts>
+constexpr void cross_attention_inplace(matrix<T, DXq, Nq>& xq, const matrix<T, DXkv, Nkv>& xkv,
+                                       const P& p, attention_workspace<T, NW, DkW, DvW>& ws,
+                                       const Opts&... opts) noexcept {
+  static_assert(DvW == DXq,
+                "ctattn::cross_attention_inplace: the output (Dv rows) replaces xq (DXq rows), "
+                "so Dv must equal DXq; use cross_attention_into with an output of its own");
+  if constexpr (DvW == DXq) cross_attention_into(xq, xq, xkv, p, ws, opts...);
+}
+
+namespace detail {
+// Marks a constant evaluation that passed `out` aliasing `x` to multihead_self_attention_into:
+// not constexpr, so such a static_assert fails here, naming the rule.
+inline void multihead_into_out_must_not_alias_x() noexcept {}
+
+template <class T, std::size_t DX, std::size_t N, std::size_t D, std::size_t H, class MP,
+          std::size_t DW, std::size_t HW, std::size_t NW, class... Opts>
+constexpr void multihead_into_impl(matrix<T, D, N>& out, const matrix<T, DX, N>& x, const MP& mp,
+                                   multihead_workspace<T, DW, HW, NW>& mws,
+                                   const Opts&... opts) noexcept {
+  require_scalar<T, DX, N>();
+  static_assert(DX == D,
+                "ctattn::multihead_self_attention_into: X has DX rows but the parameters expect "
+                "inputs of dimension D (see the template arguments below)");
+  require_mh_workspace_shape<DW, HW, NW, D, H, N>();
+  check_options_into<Opts...>();
+  if constexpr (DX == D && DW == D && HW == H && NW == N) {
+    if (static_cast<const void*>(&out) == static_cast<const void*>(&x)) {
+      // Every head reads all of x while out accumulates: the rule is out != x (documented).
+      if (std::is_constant_evaluated()) multihead_into_out_must_not_alias_x();
+      constexpr T bad = std::numeric_limits<T>::has_quiet_NaN ? std::numeric_limits<T>::quiet_NaN()
+                                                              : T{};
+      for (std::size_t i = 0; i < D * N; ++i) out.elems[i] = bad;
+      return;
+    }
+    constexpr std::size_t Dh = MP::head_dim;
+    auto& ws = mws.head;
+    for_chunks<D * N>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+      ((out.elems[j0 + J] = T{}), ...);
+    });
+    // The weights sink: std::array<matrix<T, N, N>, H>, or none.
+    no_weights_t none;
+    auto& sink = [&]() -> auto& {
+      if constexpr (has_option_v<is_weights_option, Opts...>) {
+        auto& w = pick_option<is_weights_option>(0, opts...).weights;
+        using W = std::remove_cvref_t<decltype(w)>;
+        static_assert(std::is_same_v<W, std::array<matrix<T, N, N>, H>>,
+                      "ctattn::with_weights(w) for multi-head attention: w must be "
+                      "std::array<ctattn::matrix<T, N, N>, H> (one N x N matrix per head)");
+        return w;
+      } else {
+        return none;
+      }
+    }();
+    for (std::size_t h = 0; h < H; ++h) {
+      const auto& p = mp.heads[h];
+      affine_into(ws.k, p.omega_k, x, p.beta_k);
+      affine_into(ws.v, p.omega_v, x, p.beta_v);
+      for (std::size_t n = 0; n < N; ++n) {
+        project_column(ws.q.elems, p.omega_q, x, n, p.beta_q);
+        query_weights<N>(ws, n, scaled, opts...);
+        if constexpr (!std::is_same_v<std::remove_cvref_t<decltype(sink)>, no_weights_t>)
+          store_column<T, N, N>(sink[h].elems, n, ws.s.elems);
+        query_output(ws);
+        // out(:, n) += Omega_c(:, h Dh + kk) sa_kk for kk ascending: the by-value product's k
+        // order, head h covering k = h Dh ... h Dh + Dh - 1.
+        for (std::size_t kk = 0; kk < Dh; ++kk) {
+          const T sk = ws.o.elems[kk];
+          const std::size_t c = h * Dh + kk;
+          for_chunks<D>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+            ((out.elems[(j0 + J) * N + n] =
+                  out.elems[(j0 + J) * N + n] + mp.omega_c.elems[(j0 + J) * D + c] * sk),
+             ...);
+          });
+        }
+      }
+    }
+    if constexpr (requires { mp.beta_c; }) {  // affine's bias, after the whole product
+      for (std::size_t i = 0; i < D; ++i) {
+        const T b = mp.beta_c.elems[i];
+        for_chunks<N>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+          ((out.elems[i * N + j0 + J] = out.elems[i * N + j0 + J] + b), ...);
+        });
+      }
+    }
+  }
+}
+}  // namespace detail
+
+//! Multi-head self-attention of x (D x N) into `out` (D x N) with the caller's workspace: the
+//! same bits as multihead_self_attention(x, mp, opts...).output. Options as there, plus
+//! ctattn::with_weights(w) with w a std::array<matrix<T, N, N>, H>. `out` must not be x (every
+//! head reads all of x): in constant evaluation that is a compile error, at run time every
+//! element of out becomes NaN (T{} for types without NaN) and nothing else is computed.
+template <class T, std::size_t D, std::size_t N, std::size_t DX, std::size_t DP, std::size_t H,
+          std::size_t DW, std::size_t HW, std::size_t NW, class... Opts>
+constexpr void multihead_self_attention_into(matrix<T, D, N>& out, const matrix<T, DX, N>& x,
+                                             const multihead_params<T, DP, H>& mp,
+                                             multihead_workspace<T, DW, HW, NW>& ws,
+                                             const Opts&... opts) noexcept {
+  static_assert(DP == D, "ctattn::multihead_self_attention_into: `out` has D rows but the "
+                         "parameters have model dimension DP (see both below)");
+  if constexpr (DP == D) detail::multihead_into_impl<T, DX, N, D, H>(out, x, mp, ws, opts...);
+}
+
+//! The same with an output bias (multihead_params_with_bias).
+template <class T, std::size_t D, std::size_t N, std::size_t DX, std::size_t DP, std::size_t H,
+          std::size_t DW, std::size_t HW, std::size_t NW, class... Opts>
+constexpr void multihead_self_attention_into(matrix<T, D, N>& out, const matrix<T, DX, N>& x,
+                                             const multihead_params_with_bias<T, DP, H>& mp,
+                                             multihead_workspace<T, DW, HW, NW>& ws,
+                                             const Opts&... opts) noexcept {
+  static_assert(DP == D, "ctattn::multihead_self_attention_into: `out` has D rows but the "
+                         "parameters have model dimension DP (see both below)");
+  if constexpr (DP == D) detail::multihead_into_impl<T, DX, N, D, H>(out, x, mp, ws, opts...);
+}
+
+}  // namespace ctattn
+
+CTATTN_DETAIL_FP_STRICT_END
+
+#endif  // CTATTN_WORKSPACE_HPP
