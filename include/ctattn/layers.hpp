@@ -178,6 +178,28 @@ consteval void require_layer_norm() {
 }
 }  // namespace detail
 
+namespace detail {
+// LayerNorm of one token: dst[d * SD] from src[d * SS], d < D (dst may be src). The mean from
+// T{} over ascending d, then the sum of squared deviations likewise, one sqrt, and per element
+// (x - mu) / sd * gamma + beta: layer_norm's order, shared by every caller.
+template <std::size_t D, std::size_t SD, std::size_t SS, class T>
+constexpr void layer_norm_column(T* dst, const T* src, const layer_norm_params<T, D>& p,
+                                 T eps) noexcept {
+  const T dim = static_cast<T>(D);
+  T s{};
+  for (std::size_t d = 0; d < D; ++d) s = s + src[d * SS];
+  const T mu = s / dim;
+  T q{};
+  for (std::size_t d = 0; d < D; ++d) {
+    const T c = src[d * SS] - mu;
+    q = q + c * c;
+  }
+  const T sd = ctattn::sqrt(q / dim + eps);
+  for (std::size_t d = 0; d < D; ++d)
+    dst[d * SD] = (src[d * SS] - mu) / sd * p.gamma.elems[d] + p.beta.elems[d];
+}
+}  // namespace detail
+
 //! LayerNorm over the D dimension, column by column (each token separately, book section 12.4):
 //!   mu    = (sum_d x_d) / D                      (sum from zero over ascending d)
 //!   var   = (sum_d (x_d - mu)^2) / D             (biased variance, two passes)
@@ -194,20 +216,8 @@ template <class T, std::size_t D, std::size_t N, std::size_t DP>
   detail::require_layer_norm<T, D, DP>();
   matrix<T, D, N> out{};
   if constexpr (IeeeFloat<T> && D == DP) {
-    const T dim = static_cast<T>(D);
-    for (std::size_t n = 0; n < N; ++n) {
-      T s{};
-      for (std::size_t d = 0; d < D; ++d) s = s + x.elems[d * N + n];
-      const T mu = s / dim;
-      T q{};
-      for (std::size_t d = 0; d < D; ++d) {
-        const T c = x.elems[d * N + n] - mu;
-        q = q + c * c;
-      }
-      const T sd = ctattn::sqrt(q / dim + eps);
-      for (std::size_t d = 0; d < D; ++d)
-        out.elems[d * N + n] = (x.elems[d * N + n] - mu) / sd * p.gamma.elems[d] + p.beta.elems[d];
-    }
+    for (std::size_t n = 0; n < N; ++n)
+      detail::layer_norm_column<D, N, N>(out.elems + n, x.elems + n, p, eps);
   }
   return out;
 }

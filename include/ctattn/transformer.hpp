@@ -23,6 +23,10 @@
 //   transformer_layer(X, p, ctattn::pre_norm, ctattn::causal, ctattn::gelu_mlp)
 // Any other argument is a compile error naming it.
 //
+// transformer_layer_into(out, X, p, ws, options...) writes the same bits into the caller's `out`
+// with a transformer_workspace (one head's K and V and a few token-sized vectors): no N x N
+// matrix, no D x N temporary (ctattn/workspace.hpp, docs/memory.md).
+//
 // transformer_attention_block and transformer_mlp_block are the two halves (sublayers);
 // transformer_layer is the one applied to the other, with the same bits. A static_assert over a
 // large layer can evaluate them as two constant expressions: GCC's -fconstexpr-ops-limit counts
@@ -31,6 +35,7 @@
 #define CTATTN_TRANSFORMER_HPP
 
 #include <cstddef>
+#include <limits>
 #include <type_traits>
 #include <utility>
 
@@ -40,6 +45,7 @@
 #include <ctattn/matrix.hpp>
 #include <ctattn/multihead.hpp>
 #include <ctattn/options.hpp>
+#include <ctattn/workspace.hpp>
 
 CTATTN_DETAIL_FP_STRICT_BEGIN
 
@@ -275,6 +281,134 @@ template <class T, std::size_t DX, std::size_t N, std::size_t D, std::size_t H, 
     return transformer_mlp_block(transformer_attention_block(x, p, opts...), p, opts...);
   else
     return {};
+}
+
+//! Scratch memory of transformer_layer_into for model dimension D, H heads, hidden size Dff
+//! and N tokens: the attention's multihead_workspace and three token-sized vectors. Its size:
+//!   bytes = multihead_workspace<T, D, H, N>::bytes + sizeof(T) * (2 D + Dff)
+template <class T, std::size_t D, std::size_t H, std::size_t Dff, std::size_t N>
+struct transformer_workspace {
+  using value_type = T;
+  //! The workspace's size in bytes (equal to sizeof, tested).
+  static constexpr std::size_t bytes =
+      multihead_workspace<T, D, H, N>::bytes + sizeof(T) * (2 * D + Dff);
+
+  multihead_workspace<T, D, H, N> attention;  //!< one head's K, V and one query's scratch
+  vector<T, D> col;                           //!< one token
+  vector<T, D> y;                             //!< its sublayer output
+  vector<T, Dff> hidden;                      //!< the mlp's hidden units of one token
+};
+
+namespace detail {
+// The attention input LayerNorm_1(X) of the pre-norm layer, one token at a time into `col`:
+// K and V column by column, q of one token (the affine products' per-element order).
+template <class T, std::size_t D, std::size_t N>
+struct normed_input {
+  const matrix<T, D, N>& x;
+  const layer_norm_params<T, D>& norm;
+  T eps;
+  vector<T, D>& col;
+  constexpr void load(std::size_t m) const noexcept {
+    layer_norm_column<D, 1, N>(col.elems, x.elems + m, norm, eps);
+  }
+  template <class WS, class P>
+  constexpr void keys_values(WS& ws, const P& p) const noexcept {
+    constexpr std::size_t Dh = decltype(P::omega_q)::rows;
+    for (std::size_t m = 0; m < N; ++m) {
+      load(m);
+      project_column(ws.q.elems, p.omega_k, col, 0, p.beta_k);
+      store_column<T, Dh, N>(ws.k.elems, m, ws.q.elems);
+      project_column(ws.o.elems, p.omega_v, col, 0, p.beta_v);
+      store_column<T, Dh, N>(ws.v.elems, m, ws.o.elems);
+    }
+  }
+  template <class WS, class P>
+  constexpr void query(WS& ws, const P& p, std::size_t n) const noexcept {
+    load(n);
+    project_column(ws.q.elems, p.omega_q, col, 0, p.beta_q);
+  }
+};
+
+template <class Act, class T>
+constexpr T activate(const T& v) noexcept {
+  if constexpr (std::is_same_v<Act, gelu_mlp_t>)
+    return gelu(v);
+  else if constexpr (std::is_same_v<Act, gelu_erf_mlp_t>)
+    return gelu_erf(v);
+  else
+    return relu(v);
+}
+
+// ws.y = mlp(src): ff2(act(ff1(src))) for one token (src may be ws.y: it is read first).
+template <class Act, class T, std::size_t D, std::size_t H, std::size_t Dff, std::size_t N>
+constexpr void mlp_column(transformer_workspace<T, D, H, Dff, N>& ws, const vector<T, D>& src,
+                          const linear_params<T, D, Dff>& ff1,
+                          const linear_params<T, Dff, D>& ff2) noexcept {
+  project_column(ws.hidden.elems, ff1.omega, src, 0, ff1.beta);
+  for (std::size_t i = 0; i < Dff; ++i) ws.hidden.elems[i] = activate<Act>(ws.hidden.elems[i]);
+  project_column(ws.y.elems, ff2.omega, ws.hidden, 0, ff2.beta);
+}
+}  // namespace detail
+
+//! The encoder layer into the caller's `out` (D x N, not x) with the caller's workspace: the
+//! same bits as transformer_layer(x, p, options...), the same options. Memory: x, out and
+//! transformer_workspace<T, D, H, Dff, N> (no N x N matrix, no D x N temporary). `out` aliasing
+//! `x` is rejected as for multihead_self_attention_into (a compile error in constant
+//! evaluation; all NaN at run time).
+template <class T, std::size_t DO, std::size_t NO, std::size_t DX, std::size_t N, std::size_t D,
+          std::size_t H, std::size_t Dff, std::size_t DW, std::size_t HW, std::size_t DffW,
+          std::size_t NW, class... Opts>
+constexpr void transformer_layer_into(matrix<T, DO, NO>& out, const matrix<T, DX, N>& x,
+                                      const transformer_layer_params<T, D, H, Dff>& p,
+                                      transformer_workspace<T, DW, HW, DffW, NW>& ws,
+                                      const Opts&... opts) noexcept {
+  static_assert(detail::check_transformer_options<T, Opts...>());
+  detail::require_layer_input_dim<DX, D>();
+  detail::require_out_shape<DO, NO, D, N>();
+  static_assert(DW == D && HW == H && DffW == Dff && NW == N,
+                "ctattn::transformer_layer_into: the transformer_workspace<T, DW, HW, DffW, NW> "
+                "does not fit the layer, which needs transformer_workspace<T, D, H, Dff, N> (see "
+                "both below)");
+  if constexpr (DX == D && DO == D && NO == N && DW == D && HW == H && DffW == Dff && NW == N) {
+    if (static_cast<const void*>(&out) == static_cast<const void*>(&x)) {
+      if (std::is_constant_evaluated()) detail::multihead_into_out_must_not_alias_x();
+      for (std::size_t i = 0; i < D * N; ++i) out.elems[i] = std::numeric_limits<T>::quiet_NaN();
+      return;
+    }
+    using act = decltype(detail::pick_option<detail::is_activation_option>(relu_mlp, opts...));
+    const T eps = detail::layer_eps<T>(opts...);
+    const auto exp_f = detail::pick_option<detail::is_layer_exp_option>(exp_fn{}, opts...);
+    constexpr bool pre = detail::is_pre_norm_v<Opts...>;
+    detail::no_weights_t none;
+    // out = MhSa[X] (pre-norm: MhSa[LayerNorm_1(X)]), the layer's attention options only
+    const auto attend = [&](const auto& in) {
+      if constexpr (detail::has_option_v<detail::is_causal_option, Opts...>)
+        detail::multihead_accumulate(out, in, p.attention, ws.attention, none, causal, exp_f);
+      else
+        detail::multihead_accumulate(out, in, p.attention, ws.attention, none, exp_f);
+    };
+    if constexpr (pre)
+      attend(detail::normed_input<T, D, N>{x, p.norm1, eps, ws.col});
+    else
+      attend(detail::plain_input<T, D, N>{x});
+    for (std::size_t n = 0; n < N; ++n) {
+      // the residual x + MhSa (post-norm: then LayerNorm_1), one token at a time
+      for (std::size_t d = 0; d < D; ++d)
+        ws.col.elems[d] = x.elems[d * N + n] + out.elems[d * N + n];
+      if constexpr (!pre) detail::layer_norm_column<D, 1, 1>(ws.col.elems, ws.col.elems, p.norm1, eps);
+      // the mlp sublayer: post-norm LayerNorm_2(h + mlp(h)), pre-norm h + mlp(LayerNorm_2(h))
+      if constexpr (pre) {
+        detail::layer_norm_column<D, 1, 1>(ws.y.elems, ws.col.elems, p.norm2, eps);
+        detail::mlp_column<act>(ws, ws.y, p.ff1, p.ff2);  // reads ws.y before overwriting it
+        for (std::size_t d = 0; d < D; ++d)
+          out.elems[d * N + n] = ws.col.elems[d] + ws.y.elems[d];
+      } else {
+        detail::mlp_column<act>(ws, ws.col, p.ff1, p.ff2);
+        for (std::size_t d = 0; d < D; ++d) ws.col.elems[d] = ws.col.elems[d] + ws.y.elems[d];
+        detail::layer_norm_column<D, N, 1>(out.elems + n, ws.col.elems, p.norm2, eps);
+      }
+    }
+  }
 }
 
 }  // namespace ctattn

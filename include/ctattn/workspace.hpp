@@ -414,6 +414,67 @@ namespace detail {
 // not constexpr, so such a static_assert fails here, naming the rule.
 inline void multihead_into_out_must_not_alias_x() noexcept {}
 
+// The input of multi-head attention as the head loop reads it: K and V of a head for every
+// token, q of one token. plain_input reads X itself (K and V by the affine products).
+template <class T, std::size_t D, std::size_t N>
+struct plain_input {
+  const matrix<T, D, N>& x;
+  template <class WS, class P>
+  constexpr void keys_values(WS& ws, const P& p) const noexcept {
+    affine_into(ws.k, p.omega_k, x, p.beta_k);
+    affine_into(ws.v, p.omega_v, x, p.beta_v);
+  }
+  template <class WS, class P>
+  constexpr void query(WS& ws, const P& p, std::size_t n) const noexcept {
+    project_column(ws.q.elems, p.omega_q, x, n, p.beta_q);
+  }
+};
+
+// out = MhSa[input] (+ beta_c 1^T when mp has it): head by head, query by query, Omega_c's
+// block of columns for head h applied to each query's head output (the by-value product's k
+// order). `out` must not be read by `in`.
+template <class T, std::size_t D, std::size_t N, std::size_t H, class MP, class In,
+          class Sink, class... Opts>
+constexpr void multihead_accumulate(matrix<T, D, N>& out, const In& in, const MP& mp,
+                                    multihead_workspace<T, D, H, N>& mws, Sink& sink,
+                                    const Opts&... opts) noexcept {
+  constexpr std::size_t Dh = MP::head_dim;
+  auto& ws = mws.head;
+  for_chunks<D * N>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+    ((out.elems[j0 + J] = T{}), ...);
+  });
+  for (std::size_t h = 0; h < H; ++h) {
+    const auto& p = mp.heads[h];
+    in.keys_values(ws, p);
+    for (std::size_t n = 0; n < N; ++n) {
+      in.query(ws, p, n);
+      query_weights<N>(ws, n, scaled, opts...);
+      if constexpr (!std::is_same_v<Sink, no_weights_t>)
+        store_column<T, N, N>(sink[h].elems, n, ws.s.elems);
+      query_output(ws);
+      // out(:, n) += Omega_c(:, h Dh + kk) sa_kk for kk ascending: head h covers the product's
+      // k = h Dh ... h Dh + Dh - 1.
+      for (std::size_t kk = 0; kk < Dh; ++kk) {
+        const T sk = ws.o.elems[kk];
+        const std::size_t c = h * Dh + kk;
+        for_chunks<D>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+          ((out.elems[(j0 + J) * N + n] =
+                out.elems[(j0 + J) * N + n] + mp.omega_c.elems[(j0 + J) * D + c] * sk),
+           ...);
+        });
+      }
+    }
+  }
+  if constexpr (requires { mp.beta_c; }) {  // affine's bias, after the whole product
+    for (std::size_t i = 0; i < D; ++i) {
+      const T b = mp.beta_c.elems[i];
+      for_chunks<N>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+        ((out.elems[i * N + j0 + J] = out.elems[i * N + j0 + J] + b), ...);
+      });
+    }
+  }
+}
+
 template <class T, std::size_t DX, std::size_t N, std::size_t D, std::size_t H, class MP,
           std::size_t DW, std::size_t HW, std::size_t NW, class... Opts>
 constexpr void multihead_into_impl(matrix<T, D, N>& out, const matrix<T, DX, N>& x, const MP& mp,
@@ -434,55 +495,17 @@ constexpr void multihead_into_impl(matrix<T, D, N>& out, const matrix<T, DX, N>&
       for (std::size_t i = 0; i < D * N; ++i) out.elems[i] = bad;
       return;
     }
-    constexpr std::size_t Dh = MP::head_dim;
-    auto& ws = mws.head;
-    for_chunks<D * N>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
-      ((out.elems[j0 + J] = T{}), ...);
-    });
-    // The weights sink: std::array<matrix<T, N, N>, H>, or none.
     no_weights_t none;
-    auto& sink = [&]() -> auto& {
-      if constexpr (has_option_v<is_weights_option, Opts...>) {
-        auto& w = pick_option<is_weights_option>(0, opts...).weights;
-        using W = std::remove_cvref_t<decltype(w)>;
-        static_assert(std::is_same_v<W, std::array<matrix<T, N, N>, H>>,
-                      "ctattn::with_weights(w) for multi-head attention: w must be "
-                      "std::array<ctattn::matrix<T, N, N>, H> (one N x N matrix per head)");
-        return w;
-      } else {
-        return none;
-      }
-    }();
-    for (std::size_t h = 0; h < H; ++h) {
-      const auto& p = mp.heads[h];
-      affine_into(ws.k, p.omega_k, x, p.beta_k);
-      affine_into(ws.v, p.omega_v, x, p.beta_v);
-      for (std::size_t n = 0; n < N; ++n) {
-        project_column(ws.q.elems, p.omega_q, x, n, p.beta_q);
-        query_weights<N>(ws, n, scaled, opts...);
-        if constexpr (!std::is_same_v<std::remove_cvref_t<decltype(sink)>, no_weights_t>)
-          store_column<T, N, N>(sink[h].elems, n, ws.s.elems);
-        query_output(ws);
-        // out(:, n) += Omega_c(:, h Dh + kk) sa_kk for kk ascending: the by-value product's k
-        // order, head h covering k = h Dh ... h Dh + Dh - 1.
-        for (std::size_t kk = 0; kk < Dh; ++kk) {
-          const T sk = ws.o.elems[kk];
-          const std::size_t c = h * Dh + kk;
-          for_chunks<D>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
-            ((out.elems[(j0 + J) * N + n] =
-                  out.elems[(j0 + J) * N + n] + mp.omega_c.elems[(j0 + J) * D + c] * sk),
-             ...);
-          });
-        }
-      }
-    }
-    if constexpr (requires { mp.beta_c; }) {  // affine's bias, after the whole product
-      for (std::size_t i = 0; i < D; ++i) {
-        const T b = mp.beta_c.elems[i];
-        for_chunks<N>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
-          ((out.elems[i * N + j0 + J] = out.elems[i * N + j0 + J] + b), ...);
-        });
-      }
+    if constexpr (has_option_v<is_weights_option, Opts...>) {
+      auto& w = pick_option<is_weights_option>(0, opts...).weights;
+      using W = std::remove_cvref_t<decltype(w)>;
+      static_assert(std::is_same_v<W, std::array<matrix<T, N, N>, H>>,
+                    "ctattn::with_weights(w) for multi-head attention: w must be "
+                    "std::array<ctattn::matrix<T, N, N>, H> (one N x N matrix per head)");
+      if constexpr (std::is_same_v<W, std::array<matrix<T, N, N>, H>>)
+        multihead_accumulate(out, plain_input<T, D, N>{x}, mp, mws, w, opts...);
+    } else {
+      multihead_accumulate(out, plain_input<T, D, N>{x}, mp, mws, none, opts...);
     }
   }
 }

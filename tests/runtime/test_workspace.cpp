@@ -71,28 +71,45 @@ void check_self(const matrix<T, D, N>& x, const ctattn::attention_params<T, D, D
 }
 
 template <class T, std::size_t N, std::size_t D, std::size_t Dk, std::size_t Dv>
+struct self_case {
+  matrix<T, D, N> x;
+  ctattn::attention_params<T, D, Dk, Dv> p;
+  masks<T, N, N> mk;
+  self_case(std::uint64_t seed, double scale) : self_case(lcg{seed}, scale) {}
+  self_case(lcg g, double scale) : x(g.make<matrix<T, D, N>>(scale)), p(), mk(g) {
+    g.fill(p.omega_q, scale);
+    g.fill(p.omega_k, scale);
+    g.fill(p.omega_v);
+    g.fill(p.beta_q);
+    g.fill(p.beta_k);
+    g.fill(p.beta_v);
+  }
+};
+
+// Every kind of option, alone and combined.
+template <class T, std::size_t N, std::size_t D, std::size_t Dk, std::size_t Dv>
 void self_cases(std::uint64_t seed, double scale) {
-  lcg g{seed};
-  auto x = std::make_unique<matrix<T, D, N>>(g.make<matrix<T, D, N>>(scale));
-  auto p = std::make_unique<ctattn::attention_params<T, D, Dk, Dv>>();
-  g.fill(p->omega_q, scale);
-  g.fill(p->omega_k, scale);
-  g.fill(p->omega_v);
-  g.fill(p->beta_q);
-  g.fill(p->beta_k);
-  g.fill(p->beta_v);
-  const auto mk = std::make_unique<masks<T, N, N>>(g);
-  check_self(*x, *p);
-  check_self(*x, *p, ctattn::scaled);
-  check_self(*x, *p, ctattn::causal);
-  check_self(*x, *p, ctattn::scaled, ctattn::causal, ctattn_test::fast_exp<T>());
-  check_self(*x, *p, ctattn_test::fast_exp<T>());
-  check_self(*x, *p, ctattn::scale(static_cast<T>(0.375)));
-  check_self(*x, *p, ctattn::allowed(mk->allowed));
-  check_self(*x, *p, ctattn::valid_keys(mk->valid), ctattn::scaled);
-  check_self(*x, *p, ctattn::additive_mask(mk->add), ctattn::causal);
-  check_self(*x, *p, ctattn::allowed(mk->allowed), ctattn::valid_keys(mk->valid),
-             ctattn::additive_mask(mk->add), ctattn::scaled, ctattn::causal);
+  const auto c = std::make_unique<self_case<T, N, D, Dk, Dv>>(seed, scale);
+  check_self(c->x, c->p);
+  check_self(c->x, c->p, ctattn::scaled);
+  check_self(c->x, c->p, ctattn::causal);
+  check_self(c->x, c->p, ctattn::scaled, ctattn::causal, ctattn_test::fast_exp<T>());
+  check_self(c->x, c->p, ctattn::scale(static_cast<T>(0.375)));
+  check_self(c->x, c->p, ctattn::allowed(c->mk.allowed));
+  check_self(c->x, c->p, ctattn::valid_keys(c->mk.valid), ctattn::scaled);
+  check_self(c->x, c->p, ctattn::additive_mask(c->mk.add), ctattn::causal);
+  check_self(c->x, c->p, ctattn::allowed(c->mk.allowed), ctattn::valid_keys(c->mk.valid),
+             ctattn::additive_mask(c->mk.add), ctattn::scaled, ctattn::causal);
+}
+
+// Larger sizes: the plain, the causal and the all-masks forms.
+template <class T, std::size_t N, std::size_t D, std::size_t Dk, std::size_t Dv>
+void self_cases_large(std::uint64_t seed, double scale) {
+  const auto c = std::make_unique<self_case<T, N, D, Dk, Dv>>(seed, scale);
+  check_self(c->x, c->p);
+  check_self(c->x, c->p, ctattn::scaled, ctattn::causal, ctattn_test::fast_exp<T>());
+  check_self(c->x, c->p, ctattn::allowed(c->mk.allowed), ctattn::valid_keys(c->mk.valid),
+             ctattn::additive_mask(c->mk.add));
 }
 
 template <class T, std::size_t Nq, std::size_t Nkv, std::size_t Dq, std::size_t Dkv,
@@ -123,7 +140,6 @@ void cross_cases(std::uint64_t seed) {
       CHECK(same_bits(y, r.output));
     }
   };
-  check();
   check(ctattn::scaled);
   check(ctattn::causal, ctattn_test::fast_exp<T>());
   check(ctattn::allowed(mk.allowed), ctattn::valid_keys(mk.valid), ctattn::additive_mask(mk.add));
@@ -161,8 +177,7 @@ void multihead_cases(std::uint64_t seed, double scale) {
     CHECK(same_bits(*out, r->output));
   };
   check();
-  check(ctattn::causal);
-  check(ctattn::unscaled, ctattn_test::fast_exp<T>());
+  check(ctattn::unscaled, ctattn::causal, ctattn_test::fast_exp<T>());
   check(ctattn::allowed(mk->allowed), ctattn::additive_mask(mk->add));
 }
 
@@ -170,17 +185,17 @@ void multihead_cases(std::uint64_t seed, double scale) {
 
 TEST_CASE_TEMPLATE("workspace: self-attention _into/_inplace == by-value, bit for bit", T, float,
                    double, ctattn::q15_16) {
-  self_cases<T, 1, 4, 4, 4>(1, 1.0);
-  self_cases<T, 3, 4, 4, 4>(2, 1.0);   // the notebook's shape
-  self_cases<T, 5, 7, 3, 6>(3, 1.0);   // Dk != Dv != D
-  self_cases<T, 16, 16, 16, 16>(4, 1.0);
-  self_cases<T, 70, 8, 8, 8>(5, 1.0);  // more keys than one fold chunk (64)
-  self_cases<T, 9, 70, 70, 70>(6, 0.3);  // dimensions above one fold chunk
+  self_cases<T, 3, 4, 4, 4>(2, 1.0);  // the notebook's shape
+  self_cases<T, 5, 7, 3, 6>(3, 1.0);  // Dk != Dv != D
+  self_cases_large<T, 1, 4, 4, 4>(1, 1.0);
+  self_cases_large<T, 70, 8, 8, 8>(5, 1.0);    // more keys than one fold chunk (64)
+  self_cases_large<T, 9, 70, 70, 70>(6, 0.3);  // dimensions above one fold chunk
 }
 
-TEST_CASE_TEMPLATE("workspace: 64 x 64 and wide scores", T, float, double) {
-  self_cases<T, 64, 64, 64, 64>(7, 1.0);
-  self_cases<T, 64, 64, 64, 64>(8, 4.0);  // unscaled N(0,1)-like spread: saturated softmax
+TEST_CASE_TEMPLATE("workspace: 16 x 16, 64 x 64 and wide scores", T, float, double) {
+  self_cases_large<T, 16, 16, 16, 16>(4, 1.0);
+  self_cases_large<T, 64, 64, 64, 64>(7, 1.0);
+  self_cases_large<T, 64, 64, 64, 64>(8, 4.0);  // widely spread scores: a saturated softmax
 }
 
 TEST_CASE_TEMPLATE("workspace: cross-attention _into/_inplace == by-value", T, float, double,
@@ -206,7 +221,6 @@ TEST_CASE("workspace: cross-attention with self-attention parameters") {
 
 TEST_CASE_TEMPLATE("workspace: multi-head _into == by-value", T, float, double, ctattn::q15_16) {
   multihead_cases<T, 4, 1, 3, false>(31, 1.0);
-  multihead_cases<T, 8, 2, 5, true>(32, 1.0);
   multihead_cases<T, 16, 4, 16, true>(33, 1.0);
   multihead_cases<T, 8, 4, 67, false>(34, 1.0);
 }

@@ -1,0 +1,94 @@
+// Run-time tests of transformer_layer_into (ctattn/transformer.hpp, caller-provided buffers):
+// the same bits as transformer_layer for every arrangement, activation and option, float and
+// double, at the notebook-like size and at 64 x 64 (H = 4, Dff = 256: the memory goal's layer).
+#include <ctattn/transformer.hpp>
+#include <ctattn/workspace.hpp>
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstddef>
+#include <memory>
+
+#include "../support/test_support.hpp"
+
+namespace {
+
+using ctattn::matrix;
+using ctattn_test::lcg;
+using ctattn_test::same_bits;
+
+template <class T, std::size_t D, std::size_t H, std::size_t Dff>
+void fill_layer(lcg& g, ctattn::transformer_layer_params<T, D, H, Dff>& p) {
+  for (auto& h : p.attention.heads) {
+    g.fill(h.omega_q);
+    g.fill(h.omega_k);
+    g.fill(h.omega_v);
+    g.fill(h.beta_q);
+    g.fill(h.beta_k);
+    g.fill(h.beta_v);
+  }
+  g.fill(p.attention.omega_c, 0.5);
+  g.fill(p.attention.beta_c);
+  for (auto* n : {&p.norm1, &p.norm2}) {
+    g.fill(n->gamma, 0.25);
+    for (auto& e : n->gamma.elems) e = e + T(1);
+    g.fill(n->beta, 0.25);
+  }
+  g.fill(p.ff1.omega, 0.5);
+  g.fill(p.ff1.beta);
+  g.fill(p.ff2.omega, 0.5);
+  g.fill(p.ff2.beta);
+}
+
+template <class T, std::size_t D, std::size_t H, std::size_t Dff, std::size_t N>
+struct layer_case {
+  matrix<T, D, N> x;
+  ctattn::transformer_layer_params<T, D, H, Dff> p;
+  ctattn::transformer_workspace<T, D, H, Dff, N> ws;
+  matrix<T, D, N> out;
+  explicit layer_case(std::uint64_t seed) : x(), p(), ws(), out() {
+    lcg g{seed};
+    g.fill(x, 2.0);
+    fill_layer(g, p);
+  }
+  template <class... Opts>
+  void check(const Opts&... opts) {
+    const auto want = std::make_unique<matrix<T, D, N>>(ctattn::transformer_layer(x, p, opts...));
+    ctattn::transformer_layer_into(out, x, p, ws, opts...);
+    CHECK(same_bits(out, *want));
+  }
+};
+
+template <class T, std::size_t D, std::size_t H, std::size_t Dff, std::size_t N>
+void layer_cases(std::uint64_t seed) {
+  auto c = std::make_unique<layer_case<T, D, H, Dff, N>>(seed);
+  c->check();
+  c->check(ctattn::pre_norm);
+  c->check(ctattn::causal, ctattn::gelu_mlp);
+  c->check(ctattn::pre_norm, ctattn::causal, ctattn::gelu_erf_mlp, ctattn::exp_fast,
+           ctattn::norm_eps(static_cast<T>(1e-3)));
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("workspace: transformer_layer_into == transformer_layer, bit for bit", T, float,
+                   double) {
+  layer_cases<T, 8, 2, 16, 5>(61);
+  layer_cases<T, 64, 4, 256, 64>(62);
+}
+
+TEST_CASE("workspace: the layer's memory plan") {
+  using W = ctattn::transformer_workspace<float, 64, 4, 256, 64>;
+  static_assert(sizeof(W) == W::bytes);
+  static_assert(W::bytes == 8576 + 4 * (2 * 64 + 256));
+  // the goal: input, output and workspace of the 64 x 64 layer within 48 KiB
+  static_assert(2 * sizeof(matrix<float, 64, 64>) + sizeof(W) <= 48 * 1024);
+  CHECK(W::bytes == 10112);
+}
+
+TEST_CASE("workspace: transformer_layer_into with out aliasing x gives all NaN") {
+  layer_case<double, 8, 2, 16, 3> c(71);
+  ctattn::transformer_layer_into(c.x, c.x, c.p, c.ws);
+  for (double e : c.x.elems) CHECK(std::isnan(e));
+}
