@@ -35,6 +35,16 @@
 // as a Boost.Hana Struct, or none (an empty type). Parameters of a whole model load from one
 // flat array: load_params<decltype(model)>(flat), parameter_count_v<decltype(model)> (layers in
 // order, each layer's parameters in their own layout; see ctattn/params.hpp).
+//
+// Caller-provided buffers (docs/memory.md): sequential_into(model, out, x, ws) and
+// sequential_inplace(model, x, ws) run a model whose layers all keep the dimension D, with a
+// sequential_workspace<Model, T, N>: one D x N scratch matrix the layers write into by turns and
+// one workspace per distinct workspace type of the layers (two identical transformer layers
+// share one). The same bits as model(x). A layer takes part through two more members:
+//   template <class T, std::size_t N> using workspace = ...;   (layers::no_workspace: none)
+//   template <class T, std::size_t D, std::size_t N>
+//   constexpr void into(matrix<T, D, N>& out, const matrix<T, D, N>& x, workspace<T, N>& ws) const;
+// (out is never x). Every layer here has them.
 #ifndef CTATTN_SEQUENTIAL_HPP
 #define CTATTN_SEQUENTIAL_HPP
 
@@ -69,6 +79,23 @@ namespace layers {
 //! in_dim/out_dim of a layer that takes any dimension / returns the dimension it was given.
 inline constexpr std::size_t any_dim = 0;
 
+//! The workspace of a layer that needs none.
+struct no_workspace {};
+
+namespace detail {
+// out[i] = f(x[i]) for every element (the by-value element-wise layers' order).
+template <class T, std::size_t D, std::size_t N, class F>
+constexpr void map_into(matrix<T, D, N>& out, const matrix<T, D, N>& x, F f) noexcept {
+  for (std::size_t i = 0; i < D * N; ++i) out.elems[i] = f(x.elems[i]);
+}
+// out[i] = x[i] + y[i] (operator+'s order).
+template <class T, std::size_t D, std::size_t N>
+constexpr void add_into(matrix<T, D, N>& out, const matrix<T, D, N>& x,
+                        const matrix<T, D, N>& y) noexcept {
+  for (std::size_t i = 0; i < D * N; ++i) out.elems[i] = x.elems[i] + y.elems[i];
+}
+}  // namespace detail
+
 //! linear(X, params): Omega X + beta 1^T, Din -> Dout.
 template <class T, std::size_t Din, std::size_t Dout>
 struct linear {
@@ -82,6 +109,14 @@ struct linear {
   [[nodiscard]] constexpr matrix<T, Dout, N> operator()(const matrix<T, Din, N>& x) const noexcept {
     return ctattn::linear(x, params);
   }
+  template <class U, std::size_t N>
+  using workspace = no_workspace;
+  template <std::size_t N>
+  constexpr void into(matrix<T, Dout, N>& out, const matrix<T, Din, N>& x,
+                      no_workspace&) const noexcept {
+    ctattn::detail::affine_into(out, params.omega, x, params.beta);
+  }
+
 };
 
 //! ReLU, element-wise (no parameters).
@@ -92,6 +127,14 @@ struct relu {
   [[nodiscard]] constexpr matrix<T, D, N> operator()(const matrix<T, D, N>& x) const noexcept {
     return ctattn::relu(x);
   }
+  template <class T, std::size_t N>
+  using workspace = no_workspace;
+  template <class T, std::size_t D, std::size_t N>
+  constexpr void into(matrix<T, D, N>& out, const matrix<T, D, N>& x,
+                      no_workspace&) const noexcept {
+    detail::map_into(out, x, [](const T& v) { return ctattn::relu(v); });
+  }
+
 };
 
 //! GELU, tanh form, element-wise (no parameters).
@@ -102,6 +145,14 @@ struct gelu {
   [[nodiscard]] constexpr matrix<T, D, N> operator()(const matrix<T, D, N>& x) const noexcept {
     return ctattn::gelu(x);
   }
+  template <class T, std::size_t N>
+  using workspace = no_workspace;
+  template <class T, std::size_t D, std::size_t N>
+  constexpr void into(matrix<T, D, N>& out, const matrix<T, D, N>& x,
+                      no_workspace&) const noexcept {
+    detail::map_into(out, x, [](const T& v) { return ctattn::gelu(v); });
+  }
+
 };
 
 //! GELU, exact erf form, element-wise (no parameters).
@@ -112,6 +163,14 @@ struct gelu_erf {
   [[nodiscard]] constexpr matrix<T, D, N> operator()(const matrix<T, D, N>& x) const noexcept {
     return ctattn::gelu_erf(x);
   }
+  template <class T, std::size_t N>
+  using workspace = no_workspace;
+  template <class T, std::size_t D, std::size_t N>
+  constexpr void into(matrix<T, D, N>& out, const matrix<T, D, N>& x,
+                      no_workspace&) const noexcept {
+    detail::map_into(out, x, [](const T& v) { return ctattn::gelu_erf(v); });
+  }
+
 };
 
 //! LayerNorm over the D rows of every column, with learned gamma and beta; eps is not a
@@ -129,6 +188,15 @@ struct layer_norm {
   [[nodiscard]] constexpr matrix<T, D, N> operator()(const matrix<T, D, N>& x) const noexcept {
     return ctattn::layer_norm(x, params, eps);
   }
+  template <class U, std::size_t N>
+  using workspace = no_workspace;
+  template <std::size_t N>
+  constexpr void into(matrix<T, D, N>& out, const matrix<T, D, N>& x,
+                      no_workspace&) const noexcept {
+    for (std::size_t n = 0; n < N; ++n)
+      ctattn::detail::layer_norm_column<D, N, N>(out.elems + n, x.elems + n, params, eps);
+  }
+
 };
 
 namespace detail {
@@ -146,6 +214,14 @@ struct sinusoidal_positions {
   [[nodiscard]] constexpr matrix<T, D, N> operator()(const matrix<T, D, N>& x) const noexcept {
     return x + detail::sinusoidal_table<T, D, N>;
   }
+  template <class U, std::size_t N>
+  using workspace = no_workspace;
+  template <std::size_t N>
+  constexpr void into(matrix<T, D, N>& out, const matrix<T, D, N>& x,
+                      no_workspace&) const noexcept {
+    detail::add_into(out, x, detail::sinusoidal_table<T, D, N>);
+  }
+
 };
 
 namespace detail {
@@ -174,6 +250,15 @@ struct positions {
     else
       return x;
   }
+  template <class U, std::size_t NX>
+  using workspace = no_workspace;
+  template <std::size_t NX>
+  constexpr void into(matrix<T, D, NX>& out, const matrix<T, D, NX>& x,
+                      no_workspace&) const noexcept {
+    detail::require_position_count<NX, N>();
+    if constexpr (NX == N) detail::add_into(out, x, params.p);
+  }
+
 };
 
 //! Multi-head self-attention with output bias; Opts are option types of
@@ -190,6 +275,14 @@ struct multihead {
   [[nodiscard]] constexpr matrix<T, D, N> operator()(const matrix<T, D, N>& x) const noexcept {
     return multihead_self_attention(x, params, Opts{}...).output;
   }
+  template <class U, std::size_t N>
+  using workspace = multihead_workspace<T, D, H, N>;
+  template <std::size_t N>
+  constexpr void into(matrix<T, D, N>& out, const matrix<T, D, N>& x,
+                      multihead_workspace<T, D, H, N>& ws) const noexcept {
+    multihead_self_attention_into(out, x, params, ws, Opts{}...);
+  }
+
 };
 
 //! The encoder layer of ctattn/transformer.hpp; Opts are its option types (ctattn::pre_norm_t,
@@ -207,6 +300,14 @@ struct transformer {
   [[nodiscard]] constexpr matrix<T, D, N> operator()(const matrix<T, D, N>& x) const noexcept {
     return transformer_layer(x, params, Opts{}...);
   }
+  template <class U, std::size_t N>
+  using workspace = transformer_workspace<T, D, H, Dff, N>;
+  template <std::size_t N>
+  constexpr void into(matrix<T, D, N>& out, const matrix<T, D, N>& x,
+                      transformer_workspace<T, D, H, Dff, N>& ws) const noexcept {
+    transformer_layer_into(out, x, params, ws, Opts{}...);
+  }
+
 };
 
 namespace detail {
@@ -247,6 +348,16 @@ struct residual {
   [[nodiscard]] constexpr matrix<T, D, N> operator()(const matrix<T, D, N>& x) const noexcept {
     return x + inner(x);
   }
+  template <class T, std::size_t N>
+  using workspace = typename Layer::template workspace<T, N>;
+  //! out = inner(x), then out = x + out (the by-value order x + inner(x)).
+  template <class T, std::size_t D, std::size_t N>
+  constexpr void into(matrix<T, D, N>& out, const matrix<T, D, N>& x,
+                      workspace<T, N>& ws) const noexcept {
+    inner.into(out, x, ws);
+    detail::add_into(out, x, out);
+  }
+
 };
 template <class Layer>
 residual(Layer) -> residual<Layer>;
@@ -361,6 +472,135 @@ struct sequential {
     return boost::hana::at_c<I>(layers);
   }
 };
+
+// ---- caller-provided buffers ------------------------------------------------------------------
+
+namespace detail {
+// An aggregate holding one object of each type, in order (ws_pack<> is empty).
+template <class... Ws>
+struct ws_pack {};
+template <class W>
+struct ws_pack<W> {
+  W first;
+};
+template <class W, class W2, class... Ws>
+struct ws_pack<W, W2, Ws...> {
+  W first;
+  ws_pack<W2, Ws...> rest;
+};
+template <class W, class P>
+constexpr W& ws_get(P& p) noexcept {
+  if constexpr (std::is_same_v<decltype(p.first), W>)
+    return p.first;
+  else
+    return ws_get<W>(p.rest);
+}
+
+// ws_pack of the distinct types among Ws, layers::no_workspace left out.
+template <class Pack, class... Ws>
+struct unique_pack;
+template <class... Us>
+struct unique_pack<ws_pack<Us...>> {
+  using type = ws_pack<Us...>;
+};
+template <class... Us, class W, class... Ws>
+struct unique_pack<ws_pack<Us...>, W, Ws...> {
+  using type = typename std::conditional_t<
+      (std::is_same_v<W, layers::no_workspace> || ... || std::is_same_v<W, Us>),
+      unique_pack<ws_pack<Us...>, Ws...>, unique_pack<ws_pack<Us..., W>, Ws...>>::type;
+};
+
+template <class Model>
+inline constexpr std::size_t model_dim =
+    Model::out_dim != layers::any_dim ? Model::out_dim : Model::in_dim;
+
+template <std::size_t D, class... Layers>
+consteval bool require_same_dims() {
+  static_assert(D != layers::any_dim,
+                "ctattn::sequential_workspace: the model needs a layer with a fixed dimension");
+  static_assert(((Layers::in_dim == layers::any_dim || Layers::in_dim == D) && ...) &&
+                    ((Layers::out_dim == layers::any_dim || Layers::out_dim == D) && ...),
+                "ctattn::sequential_into: every layer must keep the dimension D (the layers "
+                "write into one D x N scratch matrix by turns); run models that change it "
+                "part by part");
+  return true;
+}
+}  // namespace detail
+
+//! Scratch memory of sequential_into / sequential_inplace for a Model (a ctattn::sequential) on
+//! N tokens of element type T: one D x N matrix and one workspace per distinct workspace type
+//! of the layers. A plain aggregate; sizeof is the plan.
+template <class Model, class T, std::size_t N>
+struct sequential_workspace;
+template <class... Layers, class T, std::size_t N>
+struct sequential_workspace<sequential<Layers...>, T, N> {
+  static constexpr std::size_t dim = detail::model_dim<sequential<Layers...>>;
+  static_assert(detail::require_same_dims<dim, Layers...>());
+
+  matrix<T, dim, N> scratch;  //!< the layers' outputs by turns
+  typename detail::unique_pack<detail::ws_pack<>,
+                               typename Layers::template workspace<T, N>...>::type layers;
+};
+
+namespace detail {
+template <class Layer, class WS>
+constexpr auto& layer_workspace(WS& ws, layers::no_workspace& none) noexcept {
+  using W = typename Layer::template workspace<typename std::remove_cvref_t<
+      decltype(ws.scratch)>::value_type, std::remove_cvref_t<decltype(ws.scratch)>::cols>;
+  if constexpr (std::is_same_v<W, layers::no_workspace>)
+    return none;
+  else
+    return ws_get<W>(ws.layers);
+}
+
+// Layer I reads *src and writes *dst (never the same matrix), for I = 0, 1, ...: dst(I) is
+// `out` when last_in_out says so for I, else the scratch matrix; src(I) = dst(I - 1), src(0) = x.
+template <class T, std::size_t D, std::size_t N, class WS, class... Layers, std::size_t... I>
+constexpr const matrix<T, D, N>* run_layers(const sequential<Layers...>& model,
+                                            matrix<T, D, N>& out, const matrix<T, D, N>& x,
+                                            WS& ws, bool even_to_out,
+                                            std::index_sequence<I...>) noexcept {
+  layers::no_workspace none;
+  const matrix<T, D, N>* src = &x;
+  const auto step = [&](auto index) {
+    constexpr std::size_t i = decltype(index)::value;
+    matrix<T, D, N>* dst = ((i % 2 == 0) == even_to_out) ? &out : &ws.scratch;
+    const auto& layer = model.template layer<i>();
+    layer.into(*dst, *src, layer_workspace<std::remove_cvref_t<decltype(layer)>>(ws, none));
+    src = dst;
+  };
+  (step(std::integral_constant<std::size_t, I>{}), ...);
+  return src;
+}
+}  // namespace detail
+
+//! Runs the model on x (D x N) into `out` (D x N) with the caller's workspace: the same bits as
+//! model(x). Every layer must keep the dimension D. `out` may be x (then as sequential_inplace).
+template <class... Layers, class T, std::size_t D, std::size_t N, std::size_t DX>
+constexpr void sequential_into(const sequential<Layers...>& model, matrix<T, D, N>& out,
+                               const matrix<T, DX, N>& x,
+                               sequential_workspace<sequential<Layers...>, T, N>& ws) noexcept {
+  static_assert(DX == D && D == detail::model_dim<sequential<Layers...>>,
+                "ctattn::sequential_into: x, out and the model must have the same dimension D");
+  if constexpr (DX == D && D == detail::model_dim<sequential<Layers...>>) {
+    constexpr std::size_t K = sizeof...(Layers);
+    if (static_cast<const void*>(&out) == static_cast<const void*>(&x)) {
+      // in place: layer 0 writes the scratch; the result is copied back when it ends there
+      const auto* r = detail::run_layers(model, out, x, ws, false, std::make_index_sequence<K>{});
+      if (r != &out) out = *r;
+    } else {
+      // the last layer writes `out`
+      detail::run_layers(model, out, x, ws, (K - 1) % 2 == 0, std::make_index_sequence<K>{});
+    }
+  }
+}
+
+//! Runs the model in place: x (D x N) is replaced by model(x), the same bits.
+template <class... Layers, class T, std::size_t D, std::size_t N>
+constexpr void sequential_inplace(const sequential<Layers...>& model, matrix<T, D, N>& x,
+                                  sequential_workspace<sequential<Layers...>, T, N>& ws) noexcept {
+  sequential_into(model, x, x, ws);
+}
 
 }  // namespace ctattn
 
