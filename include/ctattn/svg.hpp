@@ -449,7 +449,7 @@ inline std::string render(std::span<const double> w, std::size_t heads, std::siz
 
   // Legend.
   s += "<g class=\"legend\" font-size=\"12\">\n";
-  s += "<text x=\"" + num(bar_x) + "\" y=\"" + num(bar_y - 8) + "\">weight</text>\n";
+  s += "<text x=\"" + num(bar_x) + "\" y=\"" + num(bar_y - 14) + "\">weight</text>\n";
   s += "<rect x=\"" + num(bar_x) + "\" y=\"" + num(bar_y) + "\" width=\"" + num(bar_w) +
        "\" height=\"" + num(bar_h) +
        "\" fill=\"url(#ctattn-weight-scale)\" stroke=\"#333333\"/>\n";
