@@ -210,7 +210,7 @@ struct heatmap_options {
   std::span<const std::string_view> query_tokens = {};  //!< column labels; replace `tokens`
   cell_values values = cell_values::automatic;          //!< weights printed in the cells
   int value_digits = 2;            //!< decimals of the printed weights, clamped to [0, 6]
-  double cell_size = 0;            //!< px; 0: 44 up to 12 rows and columns, else 528 / N, >= 8
+  double cell_size = 0;            //!< px, in [4, 400]; 0: 44 up to N = 12, else 528 / N, >= 8
   std::size_t panels_per_row = 4;  //!< several heads: panels side by side before wrapping
 };
 
@@ -222,7 +222,7 @@ namespace detail {
 
 // Coordinates: at most two decimals, trailing zeros dropped ("12", "12.5", "12.25").
 inline void append_num(std::string& s, double v) {
-  char buf[64];
+  char buf[400];  // fixed notation of the largest double needs 310 characters
   const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 2);
   std::string_view t(buf, static_cast<std::size_t>(r.ptr - buf));
   while (!t.empty() && t.back() == '0') t.remove_suffix(1);
@@ -292,6 +292,7 @@ inline std::string render(std::span<const double> w, std::size_t heads, std::siz
   const std::size_t n_max = std::max(nk, nq);
   double cell = opt.cell_size;
   if (!(cell > 0)) cell = n_max <= 12 ? 44.0 : std::max(8.0, 528.0 / static_cast<double>(n_max));
+  cell = std::clamp(cell, 4.0, 400.0);
   const bool values = opt.values == cell_values::shown ||
                       (opt.values == cell_values::automatic && nk <= 12 && nq <= 12);
   const int decimals = std::clamp(opt.value_digits, 0, 6);
@@ -374,10 +375,10 @@ inline std::string render(std::span<const double> w, std::size_t heads, std::siz
   }
 
   for (std::size_t h = 0; h < heads; ++h) {
-    const double px =
-        panels_x + static_cast<double>(h % per_row) * (panel_w + panel_gap_x);
-    const double py =
-        panels_y + static_cast<double>(h / per_row) * (panel_h + panel_gap_y);
+    const std::size_t panel_col = h % per_row;
+    const std::size_t panel_row = h / per_row;
+    const double px = panels_x + static_cast<double>(panel_col) * (panel_w + panel_gap_x);
+    const double py = panels_y + static_cast<double>(panel_row) * (panel_h + panel_gap_y);
     const double gx = px + grid_dx;
     const double gy = py + grid_dy;
     s += "<g class=\"panel\" data-head=\"" + std::to_string(h) + "\" data-rows=\"" +

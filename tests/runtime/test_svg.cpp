@@ -120,4 +120,13 @@ TEST_CASE("svg: options") {
   CHECK(count(p, ">head 2</text>") == 1);
   CHECK(count(p, "data-weight=") == 12);
   CHECK(count(svg::heatmap(w, {.title = "T & U"}), "T &amp; U") == 2);  // <title> and caption
+
+  // cell_size: clamped to [4, 400]; 0, negative or NaN: the automatic size
+  CHECK(svg::heatmap(w, {.cell_size = 1e300}) == svg::heatmap(w, {.cell_size = 400}));
+  CHECK(svg::heatmap(w, {.cell_size = 1e-300}) == svg::heatmap(w, {.cell_size = 4}));
+  CHECK(svg::heatmap(w, {.cell_size = -3}) == svg::heatmap(w));
+  CHECK(svg::heatmap(w, {.cell_size = std::numeric_limits<double>::quiet_NaN()}) ==
+        svg::heatmap(w));
+  CHECK(svg::heatmap(w, {.cell_size = 44}) == svg::heatmap(w));
+  CHECK(count(svg::heatmap(w, {.cell_size = 400}), "width=\"400\" height=\"400\"") == 4);
 }
