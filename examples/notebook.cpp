@@ -7,12 +7,15 @@
 // expression; static_asserts check every attention weight and output against the digits the
 // notebook printed. At run time the program prints what the notebook prints, in numpy's
 // format (ctattn/io.hpp); `meson test` compares that with tests/data/notebook_expected.txt.
+// With `--svg FILE` it also writes the attention weights as a heatmap (ctattn/svg.hpp; the
+// picture in docs/heatmaps.md); what it prints stays the same.
 //
-// Run: ./build/examples/notebook
+// Run: ./build/examples/notebook [--svg FILE]
 #include <array>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -20,6 +23,7 @@
 #include <ctattn/attention.hpp>
 #include <ctattn/io.hpp>
 #include <ctattn/matrix.hpp>
+#include <ctattn/svg.hpp>
 
 #include "notebook_data.hpp"
 
@@ -173,10 +177,32 @@ constexpr ctattn::attention_result<double, D, N> loop_result =
 static_assert(same_bits(loop_result.output, result.output));
 static_assert(same_bits(loop_result.weights, result.weights));
 
+// ---- the heatmap (--svg FILE) ------------------------------------------------------------------
+// The notebook's inputs are x_0, x_1, x_2: those label the keys (rows) and queries (columns).
+constexpr std::array<std::string_view, N> token_names = {"x\u2080", "x\u2081", "x\u2082"};
+
+bool write_svg(const char* path) {
+  std::ofstream file(path, std::ios::binary);
+  file << ctattn::svg::heatmap(
+      result.weights,
+      {.title = "Notebook 12.1: attention weights a_mn", .tokens = token_names});
+  file.close();
+  if (!file) std::cerr << "notebook: cannot write " << path << '\n';
+  return static_cast<bool>(file);
+}
+
 }  // namespace
 
 // ---- the printout, line for line as the notebook's cells 5, 11 and 12 ----------------------
-int main() {
+int main(int argc, char** argv) {
+  const std::string_view usage = "usage: notebook [--svg FILE]\n";
+  if (argc == 3 && std::string_view(argv[1]) == "--svg") {
+    if (!write_svg(argv[2])) return 1;
+  } else if (argc != 1) {
+    std::cerr << usage;
+    return 2;
+  }
+
   // In [5]: print(all_x) -- a Python list of D x 1 arrays, each shown by its repr.
   std::string list = "[";
   for (std::size_t n = 0; n < N; ++n) {

@@ -5,7 +5,8 @@
 // columns of X (D x N), Q = beta_q 1^T + Omega_q X, A = softmax_cols(K^T Q), X' = V A.
 // Around attention: the layers of a transformer (layers.hpp), the encoder layer
 // (transformer.hpp) and models of layers checked at compile time (sequential.hpp).
-// Not included: ctattn/io.hpp (printing; the only header with <ostream> and std::string).
+// Not included: ctattn/io.hpp and ctattn/svg.hpp (printing and heatmaps; the only headers
+// with std::string, io.hpp the only one with <ostream>).
 #ifndef CTATTN_CTATTN_HPP
 #define CTATTN_CTATTN_HPP
 

@@ -1,7 +1,7 @@
 // ctattn/io.hpp - print matrices and vectors exactly as numpy prints float arrays (opt-in).
 //
-// The one hosted-only header of ctattn: it uses std::string and <ostream> (and so the heap),
-// which the rest of the library never does. Include it only where you print.
+// Hosted only, as ctattn/svg.hpp (the heatmaps) is: it uses std::string and <ostream> (and so
+// the heap), which the rest of the library never does. Include it only where you print.
 //
 // array_str / array_repr reproduce numpy's str(a) / repr(a) of a float64 (or float32) array
 // with the default print options: precision 8, floatmode 'maxprec', suppress=False,
