@@ -8,7 +8,7 @@
 #include <cstdint>
 
 #include "console.hpp"
-#include "measure.hpp"
+#include "measured.hpp"
 #include "stack.hpp"
 
 int main() {

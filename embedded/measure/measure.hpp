@@ -31,9 +31,7 @@
 #include <ctattn/transformer.hpp>
 
 #include "cases.hpp"
-
-//! The measured call (defined by the case's generated translation unit, called by main.cpp).
-void ctattn_measured() noexcept;
+#include "measured.hpp"
 
 namespace ctattn_measure {
 
