@@ -1,5 +1,5 @@
-/* embedded/startup.c - minimal Cortex-M3/M4 startup: vector table, FPU enable, .data copy,
- * .bss clear, static constructors, main(), and exit through semihosting.
+/* embedded/startup.c - minimal Cortex-M3/M4 startup: vector table, stack painting, FPU enable,
+ * .data copy, .bss clear, static constructors, main(), and exit through semihosting.
  *
  * C rather than C++ because C++ forbids calling main. Memory layout and the symbols used here
  * come from link.ld. Any exception other than reset reports through semihosting and stops the
@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 /* Defined by link.ld. */
+extern uint32_t ctattn_stack_limit[];
 extern uint32_t ctattn_stack_top[];
 extern uint32_t ctattn_data_load[];
 extern uint32_t ctattn_data_start[];
@@ -16,6 +17,10 @@ extern uint32_t ctattn_bss_start[];
 extern uint32_t ctattn_bss_end[];
 extern void (*ctattn_init_array_start[])(void);
 extern void (*ctattn_init_array_end[])(void);
+
+/* The word the reserved stack is filled with at reset (stack.hpp reads it back: the deepest
+ * word that no longer holds it is the stack's high-water mark). */
+const uint32_t ctattn_stack_paint = 0xC7A77E57u;
 
 int main(void);
 void ctattn_reset_handler(void) __attribute__((noreturn));
@@ -65,6 +70,14 @@ __attribute__((section(".vectors"), used)) static const struct {
 };
 
 void ctattn_reset_handler(void) {
+  /* Paint the reserved stack (link.ld: ctattn_stack_limit up to ctattn_stack_top) below the
+   * current stack pointer, before anything else runs. Nothing below sp is live on Cortex-M;
+   * the loop calls nothing (volatile stores of a 32-bit pattern are not turned into memset). */
+  {
+    uint32_t* sp;
+    __asm__ volatile("mov %0, sp" : "=r"(sp));
+    for (volatile uint32_t* w = ctattn_stack_limit; w < sp; ++w) *w = ctattn_stack_paint;
+  }
 #if defined(__ARM_FP)
   /* Full access to coprocessors 10 and 11 (the FPU) in CPACR, before any FP instruction. */
   volatile uint32_t* const cpacr = (volatile uint32_t*)0xE000ED88u;
