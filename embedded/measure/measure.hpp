@@ -29,6 +29,7 @@
 #include <ctattn/layers.hpp>
 #include <ctattn/multihead.hpp>
 #include <ctattn/transformer.hpp>
+#include <ctattn/workspace.hpp>
 
 #include "cases.hpp"
 #include "measured.hpp"
@@ -119,6 +120,43 @@ void transformer_layer() noexcept {
   static constinit auto x = input<T, D, N>();
   static ctattn::matrix<T, D, N> y;
   hidden(y) = ctattn::transformer_layer(hidden(x), hidden(p));
+}
+
+// ---- caller-provided buffers (ctattn/workspace.hpp) --------------------------------------
+
+//! ctattn::self_attention_inplace(x, p, ws): X replaced by X', no N x N matrix anywhere; the
+//! workspace (K, V^T and one query's scratch) in .bss.
+template <class T, std::size_t N, std::size_t D, std::size_t H, std::size_t Dff>
+void self_attention_inplace() noexcept {
+  static constexpr auto p = attention_parameters<T, D, D, D>(1);
+  static constinit auto x = input<T, D, N>();
+  static ctattn::attention_workspace<T, N, D, D> ws;
+  ctattn::self_attention_inplace(hidden(x), hidden(p), hidden(ws));
+}
+
+//! ctattn::multihead_self_attention_into(out, x, mp, ws): one head's K and V at a time.
+template <class T, std::size_t N, std::size_t D, std::size_t H, std::size_t Dff>
+void multihead_self_attention_into() noexcept {
+  static constexpr auto mp = multihead_parameters<ctattn::multihead_params<T, D, H>, T, D, H>(1);
+  static constinit auto x = input<T, D, N>();
+  static ctattn::multihead_workspace<T, D, H, N> ws;
+  static ctattn::matrix<T, D, N> out;
+  ctattn::multihead_self_attention_into(hidden(out), hidden(x), hidden(mp), hidden(ws));
+}
+
+//! ctattn::transformer_layer_into(out, x, p, ws): the layer of transformer_layer() above.
+template <class T, std::size_t N, std::size_t D, std::size_t H, std::size_t Dff>
+void transformer_layer_into() noexcept {
+  static constexpr ctattn::transformer_layer_params<T, D, H, Dff> p{
+      multihead_parameters<ctattn::multihead_params_with_bias<T, D, H>, T, D, H>(1),
+      {values<T, D, 1>(2001, 1.0), values<T, D, 1>(2002, 0.125)},
+      {values<T, Dff, D>(2003, 0.125), values<T, Dff, 1>(2004, 0.125)},
+      {values<T, D, Dff>(2005, 0.125), values<T, D, 1>(2006, 0.125)},
+      {values<T, D, 1>(2007, 1.0), values<T, D, 1>(2008, 0.125)}};
+  static constinit auto x = input<T, D, N>();
+  static ctattn::transformer_workspace<T, D, H, Dff, N> ws;
+  static ctattn::matrix<T, D, N> out;
+  ctattn::transformer_layer_into(hidden(out), hidden(x), hidden(p), hidden(ws));
 }
 
 }  // namespace ctattn_measure

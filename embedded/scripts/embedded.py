@@ -627,6 +627,18 @@ MEASURE_CASES = (
     + [measure_case("m3", "none", "q15_16", 1, 1)]
     + [measure_case("m3", "self_attention", "q15_16", s, s) for s in (16, 32, 64)]
     + [measure_case("m3", "multihead_self_attention", "q15_16", s, s, 4) for s in (16, 32, 64)]
+    # caller-provided buffers (ctattn/workspace.hpp); goals of issue 14 at 64 (and 32 on the M3):
+    # stack <= 1 KiB, the layer's input + output + workspace + stack within 48 KiB
+    + [measure_case("m4f", "self_attention_inplace", "float", s, s,
+                    max_stack=1024 if s == 64 else None) for s in (16, 32, 64)]
+    + [measure_case("m4f", "multihead_self_attention_into", "float", s, s, 4,
+                    max_stack=1024 if s == 64 else None) for s in (16, 32, 64)]
+    + [measure_case("m4f", "transformer_layer_into", "float", s, 64, 4, 256,
+                    max_stack=1024, max_ram=48 * 1024 if s == 64 else None) for s in (16, 32, 64)]
+    + [measure_case("m3", "self_attention_inplace", "q15_16", s, s, max_stack=1024)
+       for s in (32, 64)]
+    + [measure_case("m3", "multihead_self_attention_into", "q15_16", s, s, 4, max_stack=1024)
+       for s in (32, 64)]
 )
 
 

@@ -318,8 +318,7 @@ struct normed_input {
       load(m);
       project_column(ws.q.elems, p.omega_k, col, 0, p.beta_k);
       store_column<T, Dh, N>(ws.k.elems, m, ws.q.elems);
-      project_column(ws.o.elems, p.omega_v, col, 0, p.beta_v);
-      store_column<T, Dh, N>(ws.v.elems, m, ws.o.elems);
+      project_column(ws.vt.elems + m * Dh, p.omega_v, col, 0, p.beta_v);
     }
   }
   template <class WS, class P>

@@ -32,6 +32,7 @@
 
 #include <ctattn/attention.hpp>
 #include <ctattn/detail/fp.hpp>
+#include <ctattn/detail/rowops.hpp>
 #include <ctattn/detail/vexp.hpp>
 #include <ctattn/math.hpp>
 #include <ctattn/matrix.hpp>
@@ -44,8 +45,9 @@ CTATTN_DETAIL_FP_STRICT_BEGIN
 namespace ctattn {
 
 //! Scratch memory of one attention head over Nkv keys with query/key dimension Dk and value
-//! dimension Dv: the keys K (Dk x Nkv), the values V (Dv x Nkv), and one query's q (Dk), scores
-//! then weights (Nkv) and output column (Dv). A plain aggregate: put it in static storage, a
+//! dimension Dv: the keys K (Dk x Nkv), the values as V^T (Nkv x Dv, so that each output column
+//! is a sum of contiguous rows), and one query's q (Dk), scores then weights (Nkv) and output
+//! column (Dv). A plain aggregate: put it in static storage, a
 //! linker section of your choice, or a constexpr function. Its size is `bytes`:
 //!   bytes = sizeof(T) * ((Dk + Dv) * Nkv + Dk + Nkv + Dv)
 template <class T, std::size_t Nkv, std::size_t Dk, std::size_t Dv = Dk>
@@ -57,8 +59,8 @@ struct attention_workspace {
   //! The workspace's size in bytes (equal to sizeof, tested).
   static constexpr std::size_t bytes = sizeof(T) * ((Dk + Dv) * Nkv + Dk + Nkv + Dv);
 
-  matrix<T, Dk, Nkv> k;  //!< keys, one column per key token
-  matrix<T, Dv, Nkv> v;  //!< values, one column per key token
+  matrix<T, Dk, Nkv> k;   //!< keys K, one column per key token
+  matrix<T, Nkv, Dv> vt;  //!< values V^T, one row per key token (x'_n = sum_m a_mn row m)
   vector<T, Dk> q;       //!< the current query
   vector<T, Nkv> s;      //!< its scores, then its attention weights
   vector<T, Dv> o;       //!< its output column
@@ -116,7 +118,7 @@ struct no_weights_t {};
 // y = Omega x_n + beta for column n of x: y_i = (T{} + sum_k omega(i, k) x(k, n) over ascending
 // k) + beta_i, the element-wise order of affine(omega, x, beta). Folds over the Dout outputs.
 template <class T, std::size_t Dout, std::size_t Din, std::size_t N>
-constexpr void project_column(T (&y)[Dout], const matrix<T, Dout, Din>& omega,
+constexpr void project_column(T* y, const matrix<T, Dout, Din>& omega,
                               const matrix<T, Din, N>& x, std::size_t n,
                               const vector<T, Dout>& beta) noexcept {
   for_chunks<Dout>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
@@ -131,6 +133,37 @@ constexpr void project_column(T (&y)[Dout], const matrix<T, Dout, Din>& omega,
   for_chunks<Dout>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
     ((y[j0 + J] = y[j0 + J] + beta.elems[j0 + J]), ...);
   });
+}
+
+// a := a^T in place for a row-major R x C matrix (then C x R): cycle-following, every element
+// moved once (index i goes to i R mod (R C - 1)). Moves only, no arithmetic.
+template <std::size_t R, std::size_t C, class T>
+constexpr void transpose_in_place(T* a) noexcept {
+  constexpr std::size_t count = R * C;
+  if constexpr (R == C) {
+    for (std::size_t r = 0; r < R; ++r)
+      for (std::size_t c = r + 1; c < C; ++c) {
+        const T t = a[r * C + c];
+        a[r * C + c] = a[c * C + r];
+        a[c * C + r] = t;
+      }
+  } else if constexpr (R > 1 && C > 1) {
+    const auto next = [](std::size_t i) { return i * R % (count - 1); };
+    for (std::size_t start = 1; start + 1 < count; ++start) {
+      std::size_t i = next(start);
+      while (i > start) i = next(i);
+      if (i != start) continue;  // not the smallest index of its cycle: moved already
+      T carried = a[start];
+      i = next(start);
+      while (i != start) {
+        const T t = a[i];
+        a[i] = carried;
+        carried = t;
+        i = next(i);
+      }
+      a[start] = carried;
+    }
+  }
 }
 
 // out = beta 1^T + Omega X into the caller's matrix: affine's operations in its order.
@@ -151,6 +184,33 @@ constexpr void affine_into(matrix<T, Dout, N>& out, const matrix<T, Dout, Din>& 
       add_row_consteval(out.elems, i * N + j0, b, js);
     });
   }
+}
+
+// K = beta_k 1^T + Omega_k X and V^T = (beta_v 1^T + Omega_v X)^T into the workspace, the
+// affine products' per-element order. Run time: both by the product kernels (V then transposed
+// in place); constant evaluation: V^T row by row (cheaper than the transposition there).
+template <class T, std::size_t Din, std::size_t Nkv, std::size_t Dk, std::size_t Dv>
+constexpr void keys_values_into(attention_workspace<T, Nkv, Dk, Dv>& ws,
+                                const matrix<T, Din, Nkv>& x, const matrix<T, Dk, Din>& omega_k,
+                                const vector<T, Dk>& beta_k, const matrix<T, Dv, Din>& omega_v,
+                                const vector<T, Dv>& beta_v) noexcept {
+  affine_into(ws.k, omega_k, x, beta_k);
+  if (!std::is_constant_evaluated()) {
+    T* v = ws.vt.elems;  // V (Dv x Nkv) first, in the same storage
+    for (std::size_t i = 0; i < Dv * Nkv; ++i) v[i] = T{};
+    if constexpr (use_gemm_runtime_v<T, Nkv>) {
+      gemm_runtime<Dv, Din, Nkv, Din, 1>(v, omega_v.elems, x.elems);
+    } else {
+      for (std::size_t i = 0; i < Dv; ++i)
+        for (std::size_t k = 0; k < Din; ++k)
+          for (std::size_t m = 0; m < Nkv; ++m)
+            v[i * Nkv + m] = v[i * Nkv + m] + omega_v.elems[i * Din + k] * x.elems[k * Nkv + m];
+    }
+    add_bias_rows<Dv, Nkv>(v, beta_v.elems);
+    transpose_in_place<Dv, Nkv>(v);
+    return;
+  }
+  for (std::size_t m = 0; m < Nkv; ++m) project_column(ws.vt.elems + m * Dv, omega_v, x, m, beta_v);
 }
 
 // Is key m kept for query n under the masks among opts (by-value: and_mask / add_mask).
@@ -175,14 +235,18 @@ constexpr void query_weights(attention_workspace<T, Nkv, Dk, Dv>& ws, std::size_
                              const Dflt& dflt, const Opts&... opts) noexcept {
   T(&s)[Nkv] = ws.s.elems;
   // scores s_m = k_m . q: from T{} over ascending k (transpose_times' order), folds over m
-  for_chunks<Nkv>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
-    ((s[j0 + J] = T{}), ...);
-  });
-  for (std::size_t k = 0; k < Dk; ++k) {
-    const T qk = ws.q.elems[k];
+  if (simd_target_v<T> && !std::is_constant_evaluated()) {  // rows of K in explicit vectors
+    weighted_rows<Nkv>(s, ws.k.elems, Nkv, ws.q.elems, Dk);
+  } else {
     for_chunks<Nkv>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
-      ((s[j0 + J] = s[j0 + J] + ws.k.elems[k * Nkv + j0 + J] * qk), ...);
+      ((s[j0 + J] = T{}), ...);
     });
+    for (std::size_t k = 0; k < Dk; ++k) {
+      const T qk = ws.q.elems[k];
+      for_chunks<Nkv>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
+        ((s[j0 + J] = s[j0 + J] + ws.k.elems[k * Nkv + j0 + J] * qk), ...);
+      });
+    }
   }
   // scaling: one multiplication per score
   const auto sc = pick_option<is_scale_option>(dflt, opts...);
@@ -245,17 +309,21 @@ constexpr void query_weights(attention_workspace<T, Nkv, Dk, Dv>& ws, std::size_
 }
 
 // ws.o = V a for the weights a in ws.s: o_i = T{} + sum_m v(i, m) a_m over ascending m (the
-// order of the by-value product V A), folds over i.
+// order of the by-value product V A), as rows of V^T scaled and added: folds over i.
 template <class T, std::size_t Nkv, std::size_t Dk, std::size_t Dv>
 constexpr void query_output(attention_workspace<T, Nkv, Dk, Dv>& ws) noexcept {
   T(&o)[Dv] = ws.o.elems;
+  if (simd_target_v<T> && !std::is_constant_evaluated()) {  // rows of V^T in explicit vectors
+    weighted_rows<Dv>(o, ws.vt.elems, Dv, ws.s.elems, Nkv);
+    return;
+  }
   for_chunks<Dv>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
     ((o[j0 + J] = T{}), ...);
   });
   for (std::size_t m = 0; m < Nkv; ++m) {
     const T am = ws.s.elems[m];
     for_chunks<Dv>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
-      ((o[j0 + J] = o[j0 + J] + ws.v.elems[(j0 + J) * Nkv + m] * am), ...);
+      ((o[j0 + J] = o[j0 + J] + ws.vt.elems[m * Dv + j0 + J] * am), ...);
     });
   }
 }
@@ -292,19 +360,36 @@ constexpr auto& weights_sink(no_weights_t& none, const Opts&... opts) noexcept {
   }
 }
 
-// Single-head attention into out (Dv x Nq) with queries from xq, K and V from xkv (already
-// computed into ws when this runs: `kv_ready`). out may be xq (in place) or xkv: column n of
-// out is written only after q_n has been read, and K, V are complete before the first write.
+// Single-head attention into out (Dv x Nq) with queries from xq; K and V^T are in ws already.
+// out may be xq (in place) or xkv: column n of out is written only after q_n has been read, and
+// K, V are complete before the first write. At run time, when out is neither and Dk <= Dv, Q is
+// first computed by the product kernels into out's first Dk rows (the storage of a Dk x Nq
+// matrix), and q_n is read from there: the same operations as Omega_q x_n + beta_q per element.
 template <class T, std::size_t Dq, std::size_t Nq, std::size_t Nkv, std::size_t Dk,
           std::size_t Dv, class... Opts>
-constexpr void attend_queries_into(matrix<T, Dv, Nq>& out, const matrix<T, Dq, Nq>& xq,
-                                   const matrix<T, Dk, Dq>& omega_q, const vector<T, Dk>& beta_q,
+constexpr void attend_queries_into(matrix<T, Dv, Nq>& out, const void* kv_input,
+                                   const matrix<T, Dq, Nq>& xq, const matrix<T, Dk, Dq>& omega_q,
+                                   const vector<T, Dk>& beta_q,
                                    attention_workspace<T, Nkv, Dk, Dv>& ws,
                                    const Opts&... opts) noexcept {
   no_weights_t none;
   auto& sink = weights_sink<T, Nkv, Nq>(none, opts...);
+  bool q_in_out = false;
+  if constexpr (Dk <= Dv && use_gemm_runtime_v<T, Nq>) {
+    if (!std::is_constant_evaluated() && static_cast<const void*>(&out) != kv_input &&
+        static_cast<const void*>(&out) != static_cast<const void*>(&xq)) {
+      for (std::size_t i = 0; i < Dk * Nq; ++i) out.elems[i] = T{};
+      gemm_runtime<Dk, Dq, Nq, Dq, 1>(out.elems, omega_q.elems, xq.elems);
+      add_bias_rows<Dk, Nq>(out.elems, beta_q.elems);
+      q_in_out = true;
+    }
+  }
   for (std::size_t n = 0; n < Nq; ++n) {
-    project_column(ws.q.elems, omega_q, xq, n, beta_q);
+    if (q_in_out) {
+      for (std::size_t k = 0; k < Dk; ++k) ws.q.elems[k] = out.elems[k * Nq + n];
+    } else {
+      project_column(ws.q.elems, omega_q, xq, n, beta_q);
+    }
     query_weights<Nq>(ws, n, unscaled, opts...);
     sink_weights<Nq>(sink, n, ws);
     query_output(ws);
@@ -331,9 +416,8 @@ constexpr void self_attention_into(matrix<T, DvO, NO>& out, const matrix<T, DX, 
   detail::require_workspace_shape<NW, DkW, DvW, N, Dk, Dv>();
   detail::check_options_into<Opts...>();
   if constexpr (DX == D && DvO == Dv && NO == N && NW == N && DkW == Dk && DvW == Dv) {
-    detail::affine_into(ws.k, p.omega_k, x, p.beta_k);
-    detail::affine_into(ws.v, p.omega_v, x, p.beta_v);
-    detail::attend_queries_into(out, x, p.omega_q, p.beta_q, ws, opts...);
+    detail::keys_values_into(ws, x, p.omega_k, p.beta_k, p.omega_v, p.beta_v);
+    detail::attend_queries_into(out, &x, x, p.omega_q, p.beta_q, ws, opts...);
   }
 }
 
@@ -368,9 +452,8 @@ constexpr void cross_attention_into(matrix<T, DvO, NO>& out, const matrix<T, DXq
   detail::check_options_into<Opts...>();
   if constexpr (DXq == Dq && DXkv == Dkv && DvO == Dv && NO == Nq && NW == Nkv && DkW == Dk &&
                 DvW == Dv) {
-    detail::affine_into(ws.k, p.omega_k, xkv, p.beta_k);
-    detail::affine_into(ws.v, p.omega_v, xkv, p.beta_v);
-    detail::attend_queries_into(out, xq, p.omega_q, p.beta_q, ws, opts...);
+    detail::keys_values_into(ws, xkv, p.omega_k, p.beta_k, p.omega_v, p.beta_v);
+    detail::attend_queries_into(out, &xkv, xq, p.omega_q, p.beta_q, ws, opts...);
   }
 }
 
@@ -390,9 +473,8 @@ constexpr void cross_attention_into(matrix<T, DvO, NO>& out, const matrix<T, DXq
   detail::check_options_into<Opts...>();
   if constexpr (DXq == D && DXkv == D && DvO == Dv && NO == Nq && NW == Nkv && DkW == Dk &&
                 DvW == Dv) {
-    detail::affine_into(ws.k, p.omega_k, xkv, p.beta_k);
-    detail::affine_into(ws.v, p.omega_v, xkv, p.beta_v);
-    detail::attend_queries_into(out, xq, p.omega_q, p.beta_q, ws, opts...);
+    detail::keys_values_into(ws, xkv, p.omega_k, p.beta_k, p.omega_v, p.beta_v);
+    detail::attend_queries_into(out, &xkv, xq, p.omega_q, p.beta_q, ws, opts...);
   }
 }
 
@@ -421,8 +503,7 @@ struct plain_input {
   const matrix<T, D, N>& x;
   template <class WS, class P>
   constexpr void keys_values(WS& ws, const P& p) const noexcept {
-    affine_into(ws.k, p.omega_k, x, p.beta_k);
-    affine_into(ws.v, p.omega_v, x, p.beta_v);
+    keys_values_into(ws, x, p.omega_k, p.beta_k, p.omega_v, p.beta_v);
   }
   template <class WS, class P>
   constexpr void query(WS& ws, const P& p, std::size_t n) const noexcept {

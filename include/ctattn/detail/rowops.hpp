@@ -68,6 +68,54 @@ template <std::size_t C, class T>
 [[gnu::always_inline]] inline void row_div(T* dst, const T* den) noexcept {
   row_apply<C>(dst, den, row_div_op{}, row_div_op{});
 }
+// dst[j] = T{} + rows[0 * stride + j] * coef[0] + rows[1 * stride + j] * coef[1] + ... for j < C,
+// over r < count in ascending order, one rounding per multiplication and per addition (the
+// products' order): a weighted sum of rows. Up to 8 vectors of dst stay in registers over all r
+// (independent accumulators, one load per vector multiply-add).
+template <std::size_t C, class T>
+[[gnu::always_inline]] inline void weighted_rows(T* dst, const T* rows, std::size_t stride,
+                                                 const T* coef, std::size_t count) noexcept {
+#if CTATTN_DETAIL_SIMD
+  if constexpr (simd_target_v<T>) {
+    constexpr std::size_t bytes = C * sizeof(T) >= simd_bytes ? simd_bytes : 16;
+    using V = typename simd_vec<T, bytes>::type;
+    constexpr std::size_t W = bytes / sizeof(T);
+    constexpr std::size_t NB = 8;  // vectors per block
+    constexpr std::size_t vec_end = C / W * W;
+    std::size_t j0 = 0;
+    const auto block = [&]<std::size_t... B>(std::index_sequence<B...>)
+                           __attribute__((always_inline)) {
+      V acc[sizeof...(B)] = {};
+      for (std::size_t r = 0; r < count; ++r) {
+        const T c = coef[r];
+        const T* row = rows + r * stride + j0;
+        ((acc[B] = acc[B] + [&] {
+           V v;
+           std::memcpy(&v, row + B * W, sizeof v);
+           return v;
+         }() * c),
+         ...);
+      }
+      (std::memcpy(dst + j0 + B * W, &acc[B], sizeof(V)), ...);
+    };
+    for (; j0 + NB * W <= vec_end; j0 += NB * W) block(std::make_index_sequence<NB>{});
+    constexpr std::size_t rest = vec_end % (NB * W) / W;
+    if constexpr (rest > 0) {
+      block(std::make_index_sequence<rest>{});
+      j0 += rest * W;
+    }
+    for (std::size_t j = vec_end; j < C; ++j) {
+      T a{};
+      for (std::size_t r = 0; r < count; ++r) a = a + rows[r * stride + j] * coef[r];
+      dst[j] = a;
+    }
+    return;
+  }
+#endif
+  for (std::size_t j = 0; j < C; ++j) dst[j] = T{};
+  for (std::size_t r = 0; r < count; ++r)
+    for (std::size_t j = 0; j < C; ++j) dst[j] = dst[j] + rows[r * stride + j] * coef[r];
+}
 
 }  // namespace ctattn::detail
 
