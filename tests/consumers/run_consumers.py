@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Install ctattn to a staging directory and build and run a consumer project of each kind.
 
-    run_consumers.py [--cxx g++] [--build-dir DIR] [--stage DIR]
+    run_consumers.py [--cxx g++] [--build-dir DIR] [--stage DIR] [--only STEP,...]
 
 BUILD_DIR (default build-consumers-g++ or -clang++, with + as x) is ctattn's meson build;
 STAGE (default a new /tmp/ctattn-consumers-* directory, removed after success, kept after a
@@ -35,6 +35,15 @@ static_assert, then computed at run time and compared bit for bit):
  4. The version: app prints CTATTN_VERSION_STRING from the installed ctattn/version.hpp; it
     must equal meson's project version, `pkg-config --modversion ctattn` and CMake's
     ctattn_VERSION (checked inside consumers/cmake/CMakeLists.txt, with the version file).
+ 5. From the source tree, nothing installed: a git repository is made of the source tree as it is
+    on disk (tracked and untracked, not ignored files; one commit on branch main) and reached by a
+    file:// URL that replaces README's https://example.com/ctattn.git (no network):
+    (f) cmake_subdirectory  CMake, add_subdirectory(ctattn) of a git clone (as a submodule)
+    (g) cmake_fetchcontent  CMake, FetchContent_Declare(GIT_REPOSITORY ...) + MakeAvailable
+    (h) meson_wrap          meson, subprojects/ctattn.wrap ([wrap-git]) beside (b)'s meson.build
+    Each reads every ctattn header from its own checkout, reports meson's version (CMake's
+    "-- ctattn X from the source tree" line, the header's string), and compiles and links
+    nothing but app (compile_commands.json, ninja's targets, meson's introspection).
 Exit status 0 when everything passes; each failure is printed with the command's output.
 """
 import argparse
@@ -50,6 +59,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_ROOT = os.path.dirname(os.path.dirname(HERE))
 PREFIX = "/opt/ctattn"  # baked into the .pc file; absent on the machine, so only the stage works
+# README's git URL in the FetchContent and wrap lines, replaced by a local file:// URL.
+PLACEHOLDER_URL = "https://example.com/ctattn.git"
 
 
 class Failure(Exception):
@@ -78,6 +89,25 @@ def readme_lines(path):
     if not m:
         raise Failure(f"{path}: no README markers")
     return m.group(1)
+
+
+def make_git_repo(path):
+    """A git repository at path holding the source tree's files as they are on disk (tracked and
+    untracked ones that .gitignore does not exclude) in one commit on branch main; returns path."""
+    listed = run(["git", "-C", SOURCE_ROOT, "ls-files", "-z", "--cached", "--others",
+                  "--exclude-standard"]).split("\0")
+    files = [f for f in listed if f and os.path.isfile(os.path.join(SOURCE_ROOT, f))]
+    if "CMakeLists.txt" not in files or "meson.build" not in files:
+        raise Failure(f"git ls-files in {SOURCE_ROOT} lists no CMakeLists.txt or meson.build")
+    for f in files:
+        os.makedirs(os.path.dirname(os.path.join(path, f)), exist_ok=True)
+        shutil.copy2(os.path.join(SOURCE_ROOT, f), os.path.join(path, f))
+    git = ["git", "-C", path, "-c", "user.name=ctattn consumers", "-c",
+           "user.email=consumers@ctattn.invalid", "-c", "commit.gpgsign=false"]
+    run(git[:3] + ["init", "-q", "-b", "main"])
+    run(git + ["add", "-A"])
+    run(git + ["commit", "-q", "-m", "source tree for the consumer tests"])
+    return path
 
 
 def meson_version():
@@ -148,7 +178,10 @@ def main(argv):
     ap.add_argument("--build-dir", help="ctattn's build (wiped); default build-consumers-CXX")
     ap.add_argument("--stage", help="install and consumer builds (wiped); default: a new "
                     "directory under /tmp, removed when everything passes")
+    ap.add_argument("--only", help="comma-separated steps to run (default: all; the install "
+                    "always runs), e.g. cmake_fetchcontent,meson_wrap")
     args = ap.parse_args(argv)
+    only = set(args.only.split(",")) if args.only else None
     cxx = args.cxx
     build_dir = os.path.abspath(args.build_dir or os.path.join(
         SOURCE_ROOT, "build-consumers-" + os.path.basename(cxx).replace("+", "x")))
@@ -172,9 +205,11 @@ def main(argv):
     results = []
 
     def step(name, fn):
+        if only is not None and name != "install" and name not in only:
+            return
         start = time.monotonic()
         detail = fn()
-        results.append(f"consumers: {name:<17} ok  {time.monotonic() - start:5.1f} s  {detail}")
+        results.append(f"consumers: {name:<18} ok  {time.monotonic() - start:5.1f} s  {detail}")
         print(results[-1], flush=True)
 
     # --- 1. install to the stage ---------------------------------------------------------------
@@ -252,27 +287,32 @@ def main(argv):
     step("meson_subproject", meson_subproject)
 
     # --- 2c. CMake ----------------------------------------------------------------------------------
-    def cmake_consumer():
-        src = copy_consumer("cmake")
+    def cmake_build(name, src, extra, headers_root):
+        """Configure and build the CMake consumer in src; return (configure output, headers)."""
         bdir = os.path.join(src, "build")
         cmake_env = dict(env)
         cmake_env.pop("CXX")
         cfg = ["cmake", "-S", src, "-B", bdir, "-G", "Ninja", f"-DCMAKE_CXX_COMPILER={cxx}",
-               f"-DCMAKE_PREFIX_PATH={prefix}", "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON",
-               "-DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF", f"-DEXPECTED_CTATTN_VERSION={version}"]
+               "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON", "-DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF"] + extra
         if opt_flags:
             cfg.append(f"-DCMAKE_CXX_FLAGS={' '.join(opt_flags)}")
         out = run(cfg, env=cmake_env)
+        run(["cmake", "--build", bdir], env=cmake_env)
+        command = compile_command(bdir)
+        require_flag(command, "-ffp-contract=off", name)
+        if not re.search(r"-std=(gnu|c)\+\+(20|2a)", command):
+            raise Failure(f"{name}: no C++20 flag in the compile command:\n{command}")
+        n = check_headers_from(ninja_deps(bdir), bdir, headers_root, name)
+        check_version_line(run([os.path.join(bdir, "app")]), version, name)
+        return out, bdir, n
+
+    def cmake_consumer():
+        src = copy_consumer("cmake")
+        out, _, n = cmake_build("cmake", src, [f"-DCMAKE_PREFIX_PATH={prefix}",
+                                               f"-DEXPECTED_CTATTN_VERSION={version}"], prefix)
         m = re.search(r"^-- ctattn (\S+) found in (.*)$", out, re.M)
         if not m or not os.path.normpath(m.group(2)).startswith(prefix + os.sep):
             raise Failure(f"cmake: ctattn was not found in the stage:\n{out}")
-        run(["cmake", "--build", bdir], env=cmake_env)
-        command = compile_command(bdir)
-        require_flag(command, "-ffp-contract=off", "cmake")
-        if not re.search(r"-std=(gnu|c)\+\+(20|2a)", command):
-            raise Failure(f"cmake: no C++20 flag in the compile command:\n{command}")
-        n = check_headers_from(ninja_deps(bdir), bdir, prefix, "cmake")
-        check_version_line(run([os.path.join(bdir, "app")]), version, "cmake")
         return f"{n} headers from the stage"
 
     step("cmake", cmake_consumer)
@@ -321,6 +361,75 @@ def main(argv):
         return f"{n} headers from the copy"
 
     step("copy", copy)
+
+    # --- 3. from the source tree, no install: CMake add_subdirectory and FetchContent, meson wrap --
+    # Each takes ctattn from a git repository of the current source tree (tracked and untracked,
+    # not ignored files, as they are on disk), reached by a file:// URL: no network.
+    repo_url = "file://" + make_git_repo(os.path.join(stage, "ctattn-git"))
+
+    def with_url(path, placeholder_count=1):
+        """The file's text with README's placeholder URL replaced by the local repository's."""
+        text = open(path, encoding="utf-8").read()
+        if text.count(PLACEHOLDER_URL) != placeholder_count:
+            raise Failure(f"{path}: expected {PLACEHOLDER_URL} {placeholder_count} time(s)")
+        return text.replace(PLACEHOLDER_URL, repo_url)
+
+    def source_tree_cmake(name, src, headers_root):
+        out, bdir, n = cmake_build(name, src, [], headers_root)
+        m = re.search(r"^-- ctattn (\S+) from the source tree (.*)$", out, re.M)
+        if not m or m.group(1) != version:
+            raise Failure(f"{name}: no 'ctattn {version} from the source tree' line:\n{out}")
+        # Nothing of ctattn is compiled: app.cpp is the only translation unit, app the only
+        # program or library in the build.
+        with open(os.path.join(bdir, "compile_commands.json"), encoding="utf-8") as f:
+            units = [os.path.basename(e["file"]) for e in json.load(f)]
+        built = [line.split(":")[0] for line in run(["ninja", "-C", bdir, "-t", "targets", "all"])
+                 .splitlines() if re.search(r": (CXX_EXECUTABLE|CXX_STATIC|CXX_SHARED)", line)]
+        if units != ["app.cpp"] or built != ["app"]:
+            raise Failure(f"{name}: compiled {units} and linked {built}; only app was expected")
+        return f"{n} headers from {os.path.relpath(headers_root, src)}; only app built"
+
+    def cmake_subdirectory():
+        src = copy_consumer("cmake_subdirectory")
+        run(["git", "clone", "-q", repo_url, os.path.join(src, "ctattn")])  # as a submodule would
+        return source_tree_cmake("cmake_subdirectory", src, os.path.join(src, "ctattn", "include"))
+
+    step("cmake_subdirectory", cmake_subdirectory)
+
+    def cmake_fetchcontent():
+        src = copy_consumer("cmake_fetchcontent")
+        lists = os.path.join(src, "CMakeLists.txt")
+        text = with_url(lists)
+        with open(lists, "w", encoding="utf-8") as f:
+            f.write(text)
+        return source_tree_cmake("cmake_fetchcontent", src,
+                                 os.path.join(src, "build", "_deps", "ctattn-src", "include"))
+
+    step("cmake_fetchcontent", cmake_fetchcontent)
+
+    def meson_wrap():
+        # README's wrap file in subprojects/ beside meson_subproject's meson.build.
+        src = os.path.join(consumers, "meson_wrap")
+        os.makedirs(os.path.join(src, "subprojects"))
+        shutil.copy(os.path.join(HERE, "meson_subproject", "meson.build"), src)
+        shutil.copy(os.path.join(HERE, "app.cpp"), src)
+        wrap = os.path.join(src, "subprojects", "ctattn.wrap")
+        with open(wrap, "w", encoding="utf-8") as f:
+            f.write(with_url(os.path.join(HERE, "meson_wrap", "subprojects", "ctattn.wrap")))
+        bdir = os.path.join(src, "build")
+        opts = [f"-Dcpp_args={' '.join(opt_flags)}", "-Doptimization=2"] if opt_flags else []
+        run(["meson", "setup", bdir, src, "--force-fallback-for=ctattn"] + opts, env=env)
+        run(["meson", "compile", "-C", bdir], env=env)
+        require_flag(compile_command(bdir), "-ffp-contract=off", "meson_wrap")
+        n = check_headers_from(ninja_deps(bdir), bdir,
+                               os.path.join(src, "subprojects", "ctattn", "include"), "meson_wrap")
+        check_version_line(run([os.path.join(bdir, "app")]), version, "meson_wrap")
+        targets = [t["name"] for t in json.loads(run(["meson", "introspect", bdir, "--targets"]))]
+        if targets != ["app"]:
+            raise Failure(f"meson_wrap: targets {targets}; only the consumer's 'app' was expected")
+        return f"{n} headers from the wrap's git checkout"
+
+    step("meson_wrap", meson_wrap)
     flags = " ".join(opt_flags) if opt_flags else "default flags (no FMA on this CPU)"
     print(f"consumers: all passed with {cxx} ({flags})")
     if not args.stage:
