@@ -739,12 +739,12 @@ def measure_table(rows):
              "| stack, static | RAM needed | smallest RAM that links |",
              "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r in rows:
-        multi = r["api"] in ("multihead_self_attention", "transformer_layer")
+        multi = r["api"].startswith(("multihead_self_attention", "transformer_layer"))
         lines.append(
             f"| {TARGET_NAMES[r['target']]} | {r['type']} | "
             f"{API_NAMES.get(r['api'], r['api'])} | {r['n']} | {r['d']} | "
             f"{r['h'] if multi else '-'} | "
-            f"{r['dff'] if r['api'] == 'transformer_layer' else '-'} | "
+            f"{r['dff'] if r['api'].startswith('transformer_layer') else '-'} | "
             f"{r['flash']:,} | {r['ram_static']:,} | {r['painted']:,} | "
             f"{r['static']:,}{'' if r['static_ok'] else ' (dynamic!)'} | {r['ram_total']:,} | "
             + (f"{r['fits']} KiB" if r["fits"] else f"no ({PARTS_KIB[-1]} KiB fails)")
