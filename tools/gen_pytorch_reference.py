@@ -284,10 +284,32 @@ def generate(outdir):
         ("pytorch_exported_layer.hpp", "layer_pre_gelu", layer),
         ("pytorch_exported_stack.hpp", "stack", stack),
     ]
+    cli = {"pytorch_exported_mha.hpp": ["--pytorch-mha", "4"],
+           "pytorch_exported_layer.hpp": ["--pytorch-encoder-layer", "2", "--norm-first", "true",
+                                          "--activation", "gelu", "--eps", "0.1"],
+           "pytorch_exported_stack.hpp": ["--pytorch-encoder-layer", "2", "--prefix", "layers.0.",
+                                          "--prefix", "layers.1.", "--norm-first", "true",
+                                          "--activation", "gelu", "--eps", "1e-6"]}
     for fname, name, module in exported:
         path = os.path.join(outdir, fname)
         export_weights.export_module(module, path, name, namespace="pytorch_exported")
         paths.append(path)
+        # The command line, from the state dict saved as the docs say, writes the same header
+        # (but for its comment line): the CLI's mapping and flags are checked here too.
+        npz = os.path.join(outdir, fname + ".npz")
+        np.savez(npz, **{k: v.numpy() for k, v in module.state_dict().items()})
+        via_cli = os.path.join(outdir, fname + ".cli")
+        export_weights.main([npz, "--name", name, "--out", via_cli,
+                             "--namespace", "pytorch_exported"] + cli[fname])
+        with open(path, encoding="ascii") as f:
+            a = f.read().splitlines()
+        with open(via_cli, encoding="ascii") as f:
+            b = f.read().splitlines()
+        if a[:1] + a[2:] != b[:1] + b[2:]:
+            raise SystemExit("gen_pytorch_reference: export_weights.py %s disagrees with "
+                             "export_module for %s" % (" ".join(cli[fname]), fname))
+        os.remove(npz)
+        os.remove(via_cli)
     return paths
 
 
