@@ -82,7 +82,8 @@ template <std::size_t Nq, std::size_t Nk>
 //! as ctattn's additive mask (Nk x Nq): the transpose, values unchanged.
 template <class T, std::size_t Nq, std::size_t Nk>
   requires(!std::is_same_v<T, bool>)
-[[nodiscard]] constexpr matrix<T, Nk, Nq> from_attn_mask(const matrix<T, Nq, Nk>& attn_mask) noexcept {
+[[nodiscard]] constexpr matrix<T, Nk, Nq> from_attn_mask(
+    const matrix<T, Nq, Nk>& attn_mask) noexcept {
   return transpose(attn_mask);
 }
 

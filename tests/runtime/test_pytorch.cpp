@@ -57,14 +57,23 @@ bool close(const std::array<matrix<double, R, C>, H>& a,
 }
 
 template <std::size_t R, std::size_t C>
+double max_abs_diff(const matrix<double, R, C>& a, const matrix<double, R, C>& b) {
+  double d = 0;
+  for (std::size_t i = 0; i < a.count; ++i) d = std::fmax(d, std::fabs(a[i] - b[i]));
+  return d;
+}
+
+template <std::size_t R, std::size_t C>
 bool same_bits(const matrix<double, R, C>& a, const matrix<double, R, C>& b) {
   for (std::size_t i = 0; i < a.count; ++i)
     if (std::bit_cast<std::uint64_t>(a[i]) != std::bit_cast<std::uint64_t>(b[i])) return false;
   return true;
 }
 
+template <std::size_t E, std::size_t H, std::size_t Kdim, std::size_t Vdim>
+using mha_params = ctattn::multihead_attention_params<double, E, H, Kdim, Vdim>;
 namespace kv = pr::kv_masks;
-using kv_params = ctattn::multihead_attention_params<double, kv::E, kv::H, kv::Kdim, kv::Vdim>;
+using kv_params = mha_params<kv::E, kv::H, kv::Kdim, kv::Vdim>;
 
 // ---- mask adapters: layout and polarity, against masks written out by hand -------------------
 
@@ -94,10 +103,11 @@ TEST_CASE("pytorch masks: key_padding_mask true = padding becomes valid_keys") {
 
 // ---- nn.MultiheadAttention ---------------------------------------------------------------------
 
-TEST_CASE("pytorch MHA: self-attention (x, x, x) against torch, and the bits of "
-          "multihead_self_attention") {
+TEST_CASE(
+    "pytorch MHA: self-attention (x, x, x) against torch, and the bits of "
+    "multihead_self_attention") {
   namespace c = pr::self;
-  const auto p = ctattn::load_params<ctattn::multihead_attention_params<double, c::E, c::H, c::Kdim, c::Vdim>>(c::params);
+  const auto p = ctattn::load_params<mha_params<c::E, c::H, c::Kdim, c::Vdim>>(c::params);
   const auto r = ctattn::multihead_attention(c::query, c::query, c::query, p);
   CHECK(close(r.output, c::output));
   CHECK(close(r.weights, c::weights));
@@ -109,7 +119,7 @@ TEST_CASE("pytorch MHA: self-attention (x, x, x) against torch, and the bits of 
 
 TEST_CASE("pytorch MHA: kdim, vdim, boolean attn_mask and key_padding_mask") {
   namespace c = pr::kv_masks;
-  const auto p = ctattn::load_params<ctattn::multihead_attention_params<double, c::E, c::H, c::Kdim, c::Vdim>>(c::params);
+  const auto p = ctattn::load_params<mha_params<c::E, c::H, c::Kdim, c::Vdim>>(c::params);
   const auto allowed = ctattn::from_attn_mask(c::attn_mask);
   const auto valid = ctattn::from_key_padding_mask(c::key_padding_mask);
   const auto r = ctattn::multihead_attention(c::query, c::key, c::value, p,
@@ -122,22 +132,23 @@ TEST_CASE("pytorch MHA: kdim, vdim, boolean attn_mask and key_padding_mask") {
 
 TEST_CASE("pytorch MHA: bias=False and a float attn_mask with finite values and -inf") {
   namespace c = pr::nobias_additive;
-  const auto p = ctattn::load_params<ctattn::multihead_attention_params<double, c::E, c::H, c::Kdim, c::Vdim>>(c::params);
+  const auto p = ctattn::load_params<mha_params<c::E, c::H, c::Kdim, c::Vdim>>(c::params);
   const auto add = ctattn::from_attn_mask(c::attn_mask);
-  const auto r = ctattn::multihead_attention(c::query, c::key, c::value, p,
-                                             ctattn::additive_mask(add));
+  const auto r =
+      ctattn::multihead_attention(c::query, c::key, c::value, p, ctattn::additive_mask(add));
   CHECK(close(r.output, c::output));
   CHECK(close(r.weights, c::weights));
   CHECK(p.beta_q == ctattn::zeros<double, c::E, 1>());  // bias=False exported as zeros
 }
 
-TEST_CASE("pytorch MHA: one head, kdim 5, vdim 7, key_padding_mask; single-head cross-attention "
-          "with separate key and value inputs") {
+TEST_CASE(
+    "pytorch MHA: one head, kdim 5, vdim 7, key_padding_mask; single-head cross-attention "
+    "with separate key and value inputs") {
   namespace c = pr::single_head;
-  const auto p = ctattn::load_params<ctattn::multihead_attention_params<double, c::E, c::H, c::Kdim, c::Vdim>>(c::params);
+  const auto p = ctattn::load_params<mha_params<c::E, c::H, c::Kdim, c::Vdim>>(c::params);
   const auto valid = ctattn::from_key_padding_mask(c::key_padding_mask);
-  const auto r = ctattn::multihead_attention(c::query, c::key, c::value, p,
-                                             ctattn::valid_keys(valid));
+  const auto r =
+      ctattn::multihead_attention(c::query, c::key, c::value, p, ctattn::valid_keys(valid));
   CHECK(close(r.output, c::output));
   CHECK(close(r.weights, c::weights));
   // The same head as qkv_attention_params: cross_attention(query, key, value) scaled by
@@ -152,14 +163,15 @@ TEST_CASE("pytorch MHA: one head, kdim 5, vdim 7, key_padding_mask; single-head 
 
 TEST_CASE("qkv cross_attention(xq, x, x) has the bits of cross_attention(xq, x)") {
   namespace c = pr::kv_masks;  // key: Kdim x Nk, used as both key and value input
-  const auto p = ctattn::load_params<ctattn::multihead_attention_params<double, c::E, c::H, c::Kdim, c::Vdim>>(c::params);
+  const auto p = ctattn::load_params<mha_params<c::E, c::H, c::Kdim, c::Vdim>>(c::params);
   ctattn::cross_attention_params<double, c::E, c::Kdim, c::E, c::E> cp{};
   cp.omega_q = p.omega_q;
   cp.omega_k = p.omega_k;
   cp.beta_q = p.beta_q;
   cp.beta_k = p.beta_k;
   cp.beta_v = p.beta_v;
-  for (std::size_t i = 0; i < cp.omega_v.count; ++i) cp.omega_v[i] = p.omega_k[cp.omega_v.count - 1 - i];
+  for (std::size_t i = 0; i < cp.omega_v.count; ++i)
+    cp.omega_v[i] = p.omega_k[cp.omega_v.count - 1 - i];
   const ctattn::qkv_attention_params<double, c::E, c::Kdim, c::Kdim, c::E, c::E> qp{
       cp.omega_q, cp.omega_k, cp.omega_v, cp.beta_q, cp.beta_k, cp.beta_v};
   const auto allowed = ctattn::from_attn_mask(c::attn_mask);
@@ -171,25 +183,26 @@ TEST_CASE("qkv cross_attention(xq, x, x) has the bits of cross_attention(xq, x)"
 
 TEST_CASE("pytorch MHA: causal (generate_square_subsequent_mask) is ctattn::causal") {
   namespace c = pr::causal;
-  const auto p = ctattn::load_params<ctattn::multihead_attention_params<double, c::E, c::H, c::Kdim, c::Vdim>>(c::params);
+  const auto p = ctattn::load_params<mha_params<c::E, c::H, c::Kdim, c::Vdim>>(c::params);
   const auto r = ctattn::multihead_attention(c::query, c::query, c::query, p, ctattn::causal);
   CHECK(close(r.output, c::output));
   CHECK(close(r.weights, c::weights));
 }
 
-TEST_CASE("pytorch MHA: a query that may attend no key: torch 1.13 gives NaN, ctattn zero "
-          "weights and out_proj.bias") {
+TEST_CASE(
+    "pytorch MHA: a query that may attend no key: torch 1.13 gives NaN, ctattn zero "
+    "weights and out_proj.bias") {
   namespace c = pr::fully_masked;
-  const auto p = ctattn::load_params<ctattn::multihead_attention_params<double, c::E, c::H, c::Kdim, c::Vdim>>(c::params);
+  const auto p = ctattn::load_params<mha_params<c::E, c::H, c::Kdim, c::Vdim>>(c::params);
   const auto allowed = ctattn::from_attn_mask(c::attn_mask);
-  const auto r = ctattn::multihead_attention(c::query, c::query, c::query, p,
-                                             ctattn::allowed(allowed));
+  const auto r =
+      ctattn::multihead_attention(c::query, c::query, c::query, p, ctattn::allowed(allowed));
   constexpr std::size_t dead = 2;
   for (std::size_t n = 0; n < c::Nq; ++n) {
     for (std::size_t i = 0; i < c::E; ++i) {
       if (n == dead) {
-        CHECK(std::isnan(c::output(i, n)));           // torch: NaN
-        CHECK(r.output(i, n) == p.beta_c(i, 0));      // ctattn: Omega_c 0 + beta_c
+        CHECK(std::isnan(c::output(i, n)));       // torch: NaN
+        CHECK(r.output(i, n) == p.beta_c(i, 0));  // ctattn: Omega_c 0 + beta_c
       } else {
         CHECK(ctattn::approx_equal(r.output(i, n), c::output(i, n), rel, abs_tol));
       }
@@ -207,7 +220,8 @@ TEST_CASE("pytorch MHA: a query that may attend no key: torch 1.13 gives NaN, ct
   }
 }
 
-// ---- nn.TransformerEncoderLayer ------------------------------------------------------------------
+// ---- nn.TransformerEncoderLayer
+// ------------------------------------------------------------------
 
 namespace ly = pr::layer;
 using layer_params = ctattn::transformer_layer_params<double, ly::D, ly::H, ly::Dff>;
@@ -226,12 +240,11 @@ TEST_CASE("pytorch encoder layer: every combination of norm_first, activation an
   CHECK(close(ctattn::transformer_layer(x, p, ctattn::gelu_erf_mlp, norm_eps(e2)),
               ly::post_gelu_eps0_1));
   CHECK(close(ctattn::transformer_layer(x, p, ctattn::pre_norm), ly::pre_relu_eps1e5));
-  CHECK(close(ctattn::transformer_layer(x, p, ctattn::pre_norm, norm_eps(e2)),
-              ly::pre_relu_eps0_1));
+  CHECK(
+      close(ctattn::transformer_layer(x, p, ctattn::pre_norm, norm_eps(e2)), ly::pre_relu_eps0_1));
   CHECK(close(ctattn::transformer_layer(x, p, ctattn::pre_norm, ctattn::gelu_erf_mlp),
               ly::pre_gelu_eps1e5));
-  CHECK(close(ctattn::transformer_layer(x, p, ctattn::pre_norm, ctattn::gelu_erf_mlp,
-                                        norm_eps(e2)),
+  CHECK(close(ctattn::transformer_layer(x, p, ctattn::pre_norm, ctattn::gelu_erf_mlp, norm_eps(e2)),
               ly::pre_gelu_eps0_1));
   // Options matter: the wrong arrangement does not pass.
   CHECK_FALSE(close(ctattn::transformer_layer(x, p), ly::pre_relu_eps1e5));
@@ -246,16 +259,18 @@ TEST_CASE("pytorch encoder layer without biases: exported as zeros") {
 
 // ---- exported with configuration (export_weights.export_module) -------------------------------
 
-TEST_CASE("exported nn.MultiheadAttention: the configuration's params_type loads the same "
-          "weights") {
+TEST_CASE(
+    "exported nn.MultiheadAttention: the configuration's params_type loads the same "
+    "weights") {
   using config = pe::mha_kv_masks_config;
   static_assert(config::heads == 4 && config::kdim == 6 && config::vdim == 3 && config::bias);
   const auto p = ctattn::load_params<config::params_type>(pe::mha_kv_masks);
   CHECK(p == ctattn::load_params<kv_params>(pr::kv_masks::params));
 }
 
-TEST_CASE("exported nn.TransformerEncoderLayer: pytorch::transformer_layer<Config> applies "
-          "norm_first, activation and eps") {
+TEST_CASE(
+    "exported nn.TransformerEncoderLayer: pytorch::transformer_layer<Config> applies "
+    "norm_first, activation and eps") {
   using config = pe::layer_pre_gelu_config;
   static_assert(config::norm_first && config::eps == 0.1 && config::heads == 2);
   static_assert(std::is_same_v<config::activation, ctattn::gelu_erf_mlp_t>);
@@ -277,8 +292,78 @@ TEST_CASE("exported causal nn.TransformerEncoder (2 layers): pytorch::transforme
   const auto ps = ctattn::load_params<config::params_type>(pe::stack);
   const auto y = ctattn::pytorch::transformer_encoder<config>(pr::stack::x, ps, ctattn::causal);
   CHECK(close(y, pr::stack::output));
-  CHECK_FALSE(close(ctattn::pytorch::transformer_encoder<config>(pr::stack::x, ps),
-                    pr::stack::output));
+  CHECK_FALSE(
+      close(ctattn::pytorch::transformer_encoder<config>(pr::stack::x, ps), pr::stack::output));
+}
+
+// ---- the numbers docs/from-pytorch.md quotes
+// -------------------------------------------------------
+
+TEST_CASE("largest differences from torch (printed; docs/from-pytorch.md quotes them)") {
+  double att = 0;
+  {
+    namespace c = pr::self;
+    const auto p = ctattn::load_params<
+        ctattn::multihead_attention_params<double, c::E, c::H, c::Kdim, c::Vdim>>(c::params);
+    att = std::fmax(
+        att, max_abs_diff(ctattn::multihead_attention(c::query, c::query, c::query, p).output,
+                          c::output));
+  }
+  {
+    namespace c = pr::kv_masks;
+    const auto p = ctattn::load_params<kv_params>(c::params);
+    const auto allowed = ctattn::from_attn_mask(c::attn_mask);
+    const auto valid = ctattn::from_key_padding_mask(c::key_padding_mask);
+    att = std::fmax(att, max_abs_diff(ctattn::multihead_attention(c::query, c::key, c::value, p,
+                                                                  ctattn::allowed(allowed),
+                                                                  ctattn::valid_keys(valid))
+                                          .output,
+                                      c::output));
+  }
+  {
+    namespace c = pr::nobias_additive;
+    const auto p = ctattn::load_params<
+        ctattn::multihead_attention_params<double, c::E, c::H, c::Kdim, c::Vdim>>(c::params);
+    const auto add = ctattn::from_attn_mask(c::attn_mask);
+    att = std::fmax(att, max_abs_diff(ctattn::multihead_attention(c::query, c::key, c::value, p,
+                                                                  ctattn::additive_mask(add))
+                                          .output,
+                                      c::output));
+  }
+  const auto p = ctattn::load_params<layer_params>(ly::params);
+  using ctattn::norm_eps;
+  const auto& x = ly::x;
+  const double e1 = 1e-5, e2 = 0.1;
+  const double layers = std::fmax(
+      std::fmax(
+          std::fmax(
+              max_abs_diff(ctattn::transformer_layer(x, p, norm_eps(e1)), ly::post_relu_eps1e5),
+              max_abs_diff(ctattn::transformer_layer(x, p, norm_eps(e2)), ly::post_relu_eps0_1)),
+          std::fmax(
+              max_abs_diff(ctattn::transformer_layer(x, p, ctattn::gelu_erf_mlp, norm_eps(e1)),
+                           ly::post_gelu_eps1e5),
+              max_abs_diff(ctattn::transformer_layer(x, p, ctattn::gelu_erf_mlp, norm_eps(e2)),
+                           ly::post_gelu_eps0_1))),
+      std::fmax(
+          std::fmax(max_abs_diff(ctattn::transformer_layer(x, p, ctattn::pre_norm, norm_eps(e1)),
+                                 ly::pre_relu_eps1e5),
+                    max_abs_diff(ctattn::transformer_layer(x, p, ctattn::pre_norm, norm_eps(e2)),
+                                 ly::pre_relu_eps0_1)),
+          std::fmax(max_abs_diff(ctattn::transformer_layer(x, p, ctattn::pre_norm,
+                                                           ctattn::gelu_erf_mlp, norm_eps(e1)),
+                                 ly::pre_gelu_eps1e5),
+                    max_abs_diff(ctattn::transformer_layer(x, p, ctattn::pre_norm,
+                                                           ctattn::gelu_erf_mlp, norm_eps(e2)),
+                                 ly::pre_gelu_eps0_1))));
+  const auto ps = ctattn::load_params<pe::stack_config::params_type>(pe::stack);
+  const double stack = max_abs_diff(
+      ctattn::pytorch::transformer_encoder<pe::stack_config>(pr::stack::x, ps, ctattn::causal),
+      pr::stack::output);
+  MESSAGE("largest absolute difference from torch: attention " << att << ", layers " << layers
+                                                               << ", two-layer stack " << stack);
+  CHECK(att < abs_tol);
+  CHECK(layers < abs_tol);
+  CHECK(stack < abs_tol);
 }
 
 }  // namespace

@@ -56,7 +56,7 @@ static_assert(ctattn::col(fr.weights[1], 2) == ctattn::zeros<double, f::Nk, 1>()
 static_assert(ctattn::col(fr.output, 2) == fp.beta_c);
 static_assert(f::output(0, 2) != f::output(0, 2));  // torch's NaN, as the generator recorded it
 
-// ---- exported configuration -----------------------------------------------------------------------
+// ---- exported configuration -----------------------------------------------------------------
 using mha_config = pe::mha_kv_masks_config;
 static_assert(std::is_same_v<mha_config::params_type,
                              ctattn::multihead_attention_params<double, 8, 4, 6, 3>>);
