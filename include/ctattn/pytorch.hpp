@@ -40,6 +40,8 @@
 // load_params<P>(NAME) is a compile error unless P is NAME_config::params_type, and
 // pytorch::transformer_layer<NAME_config>(x, p, opts...) takes norm place, activation and eps from
 // the configuration: an option contradicting it, or norm_eps, is a compile error.
+// pytorch::encoder_layer<NAME_config, Opts...> is the same as a layer of ctattn::sequential, and
+// load_params<sequential<L, ...>>(NAME) loads a model of NAME_config::layers of them.
 #ifndef CTATTN_PYTORCH_HPP
 #define CTATTN_PYTORCH_HPP
 
@@ -59,6 +61,7 @@
 #include <ctattn/multihead.hpp>
 #include <ctattn/options.hpp>
 #include <ctattn/params.hpp>
+#include <ctattn/sequential.hpp>
 #include <ctattn/transformer.hpp>
 
 CTATTN_DETAIL_FP_STRICT_BEGIN
@@ -329,12 +332,32 @@ struct encoder_config {
       std::conditional_t<Layers == 1, layer_params, std::array<layer_params, Layers>>;
 };
 
+template <class Config, class... Opts>
+struct encoder_layer;
+
 namespace detail {
+template <class Config, class L>
+inline constexpr bool is_layer_of_v = false;
+template <class Config, class... Opts>
+inline constexpr bool is_layer_of_v<Config, encoder_layer<Config, Opts...>> = true;
+
+// P is a ctattn::sequential of Config::layers encoder_layer<Config, ...>.
+template <class Config, class P>
+inline constexpr bool is_model_of_v = false;
+template <class Config, class... L>
+inline constexpr bool is_model_of_v<Config, sequential<L...>> =
+    sizeof...(L) == Config::layers && (is_layer_of_v<Config, L> && ...);
+
+template <class Config, class P>
+inline constexpr bool loads_as_v =
+    std::is_same_v<P, typename Config::params_type> || is_model_of_v<Config, P>;
+
 template <class Config, class P>
 consteval void require_config_params() {
-  static_assert(std::is_same_v<P, typename Config::params_type>,
+  static_assert(loads_as_v<Config, P>,
                 "ctattn::load_params: these weights were exported for Config::params_type, not "
-                "P (see Config and P below: the heads, shapes or number of layers differ)");
+                "P (see Config and P below: the heads, shapes or number of layers differ; a "
+                "ctattn::sequential must hold Config::layers pytorch::encoder_layer<Config>)");
 }
 }  // namespace detail
 
@@ -349,7 +372,7 @@ struct exported_weights : std::array<T, N> {
   template <class P>
   friend constexpr void load_params(P& p, const exported_weights& w) noexcept {
     detail::require_config_params<Config, P>();
-    if constexpr (std::is_same_v<P, typename Config::params_type>)
+    if constexpr (detail::loads_as_v<Config, P>)
       ctattn::load_params(p, static_cast<const std::array<T, N>&>(w));
   }
 };
@@ -417,6 +440,26 @@ template <class Config, class T, std::size_t D, std::size_t N, class... Opts>
     return y;
   }
 }
+
+//! An exported encoder layer as a layer of ctattn::sequential: pytorch::transformer_layer<Config>
+//! with the tag options Opts (ctattn::causal_t, ctattn::exp_fast_fn). A sequential of
+//! Config::layers of them loads from the exported weights:
+//!   using L = ctattn::pytorch::encoder_layer<NAME_config, ctattn::causal_t>;
+//!   constexpr auto model = ctattn::load_params<ctattn::sequential<L, L>>(NAME);
+template <class Config, class... Opts>
+struct encoder_layer {
+  using value_type = typename Config::value_type;
+  using params_type = typename Config::layer_params;
+  static constexpr std::size_t in_dim = Config::model_dim;
+  static constexpr std::size_t out_dim = Config::model_dim;
+  params_type params;
+
+  template <std::size_t N>
+  [[nodiscard]] constexpr matrix<value_type, in_dim, N> operator()(
+      const matrix<value_type, in_dim, N>& x) const noexcept {
+    return pytorch::transformer_layer<Config>(x, params, Opts{}...);
+  }
+};
 
 }  // namespace pytorch
 }  // namespace ctattn

@@ -8,6 +8,7 @@
 #include <ctattn/options.hpp>
 #include <ctattn/params.hpp>
 #include <ctattn/pytorch.hpp>
+#include <ctattn/sequential.hpp>
 #include <ctattn/transformer.hpp>
 
 #include <bit>
@@ -294,6 +295,20 @@ TEST_CASE("exported causal nn.TransformerEncoder (2 layers): pytorch::transforme
   CHECK(close(y, pr::stack::output));
   CHECK_FALSE(
       close(ctattn::pytorch::transformer_encoder<config>(pr::stack::x, ps), pr::stack::output));
+}
+
+TEST_CASE("exported causal nn.TransformerEncoder as a ctattn::sequential of "
+          "pytorch::encoder_layer") {
+  using config = pe::stack_config;
+  using L = ctattn::pytorch::encoder_layer<config, ctattn::causal_t>;
+  const auto model = ctattn::load_params<ctattn::sequential<L, L>>(pe::stack);
+  const auto ps = ctattn::load_params<config::params_type>(pe::stack);
+  CHECK(model.layer<0>().params == ps[0]);
+  CHECK(model.layer<1>().params == ps[1]);
+  const auto y = model(pr::stack::x);
+  CHECK(same_bits(y, ctattn::pytorch::transformer_encoder<config>(pr::stack::x, ps,
+                                                                  ctattn::causal)));
+  CHECK(close(y, pr::stack::output));
 }
 
 // ---- the numbers docs/from-pytorch.md quotes

@@ -5,11 +5,13 @@
 #include <ctattn/multihead.hpp>
 #include <ctattn/params.hpp>
 #include <ctattn/pytorch.hpp>
+#include <ctattn/sequential.hpp>
 
 #include <type_traits>
 
 #include "../data/pytorch_exported_layer.hpp"
 #include "../data/pytorch_exported_mha.hpp"
+#include "../data/pytorch_exported_stack.hpp"
 #include "../data/pytorch_reference.hpp"
 
 namespace {
@@ -66,4 +68,24 @@ using layer_config = pe::layer_pre_gelu_config;
 static_assert(std::is_same_v<layer_config::norm_place, ctattn::pre_norm_t> &&
               std::is_same_v<layer_config::activation, ctattn::gelu_erf_mlp_t> &&
               layer_config::eps == 0.1 && layer_config::heads == 2 && layer_config::layers == 1);
+
+// What the exported stack loads as (the weights' type decides; compile_fail_exported_heads shows
+// the message): its params_type, or a sequential of exactly two encoder_layer<stack_config>.
+using stack_config = pe::stack_config;
+using L = ctattn::pytorch::encoder_layer<stack_config, ctattn::causal_t>;
+using ctattn::pytorch::detail::loads_as_v;
+static_assert(loads_as_v<stack_config, stack_config::params_type>);
+static_assert(loads_as_v<stack_config, ctattn::sequential<L, L>>);
+using L_plain = ctattn::pytorch::encoder_layer<stack_config>;  // other tag options: still fine
+static_assert(loads_as_v<stack_config, ctattn::sequential<L, L_plain>>);
+static_assert(!loads_as_v<stack_config, ctattn::sequential<L>>);
+static_assert(!loads_as_v<stack_config, ctattn::sequential<L, L, L>>);
+using plain =
+    ctattn::layers::transformer<double, 8, 2, 16, ctattn::pre_norm_t, ctattn::gelu_erf_mlp_t>;
+static_assert(!loads_as_v<stack_config, ctattn::sequential<plain, plain>>);
+using four_heads = ctattn::transformer_layer_params<double, 8, 4, 16>;
+static_assert(!loads_as_v<stack_config, std::array<four_heads, 2>>);
+static_assert(!loads_as_v<layer_config, L>);
+constexpr auto model = ctattn::load_params<ctattn::sequential<L, L>>(pe::stack);
+static_assert(model.layer<1>().params.norm2.beta[7] == pe::stack[pe::stack_count - 1]);
 }  // namespace
