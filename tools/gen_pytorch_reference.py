@@ -8,7 +8,8 @@ Usage:
       regenerate into OUTDIR and compare with the committed files: the text must be identical
       except torch's outputs, which may differ by 1e-13 (relative to max(1, |value|)) because
       torch's float64 kernels are not guaranteed to round the same on every CPU. Exit status 0
-      (current), 1 (different), 77 (skipped: /usr/bin/python3 has no torch).
+      (current), 1 (different), 77 (skipped: /usr/bin/python3 has no torch, or a torch version
+      other than the one that wrote the references).
 
 Writes:
   tests/data/pytorch_reference.hpp   nn.MultiheadAttention cases (self and cross, kdim/vdim,
@@ -327,6 +328,13 @@ def main(argv):
     if not check:
         generate(DATA)
         return 0
+    with open(os.path.join(DATA, "pytorch_reference.hpp"), encoding="utf-8") as f:
+        recorded = re.search(r"\(torch (\S+), numpy", f.readline())
+    if recorded is None or recorded.group(1) != torch.__version__:
+        print("gen_pytorch_reference: the references come from torch %s, this is torch %s "
+              "(other versions differ, e.g. for fully masked queries); skipped" % (
+                  recorded.group(1) if recorded else "?", torch.__version__))
+        return 77
     outdir = argv[2]
     os.makedirs(outdir, exist_ok=True)
     number = re.compile(r"-?0x[0-9a-f.]+p[-+]\d+|\bnan\b")
