@@ -11,6 +11,7 @@
 #include <ctattn/sequential.hpp>
 #include <ctattn/transformer.hpp>
 
+#include <array>
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -311,6 +312,14 @@ TEST_CASE("exported causal nn.TransformerEncoder as a ctattn::sequential of "
   CHECK(close(y, pr::stack::output));
 }
 
+TEST_CASE("nn.TransformerEncoder of 3 layers with PyTorch's defaults is transformer_layer with "
+          "ctattn's") {
+  const auto ps = ctattn::load_params<std::array<layer_params, 3>>(pr::stack_post::params);
+  auto y = pr::stack_post::x;
+  for (const auto& p : ps) y = ctattn::transformer_layer(y, p);
+  CHECK(close(y, pr::stack_post::output));
+}
+
 // ---- the numbers docs/from-pytorch.md quotes
 // -------------------------------------------------------
 
@@ -374,8 +383,14 @@ TEST_CASE("largest differences from torch (printed; docs/from-pytorch.md quotes 
   const double stack = max_abs_diff(
       ctattn::pytorch::transformer_encoder<pe::stack_config>(pr::stack::x, ps, ctattn::causal),
       pr::stack::output);
+  const auto ps3 = ctattn::load_params<std::array<layer_params, 3>>(pr::stack_post::params);
+  auto y3 = pr::stack_post::x;
+  for (const auto& p3 : ps3) y3 = ctattn::transformer_layer(y3, p3);
+  const double stack3 = max_abs_diff(y3, pr::stack_post::output);
   MESSAGE("largest absolute difference from torch: attention " << att << ", layers " << layers
-                                                               << ", two-layer stack " << stack);
+                                                               << ", two-layer stack " << stack
+                                                               << ", three-layer stack " << stack3);
+  CHECK(stack3 < abs_tol);
   CHECK(att < abs_tol);
   CHECK(layers < abs_tol);
   CHECK(stack < abs_tol);
