@@ -12,8 +12,10 @@
 //                           then one rounded division), so c is exact when Dk is a power of 4
 //   ctattn::scale(c)        scores multiplied by a factor c of your choice
 // Scaling always MULTIPLIES each score by a factor, one rounding per score: s = (k_m . q_n) * c,
-// the order of PyTorch's scaled_dot_product_attention. (The book writes K^T Q / sqrt(Dk); the two
-// agree bit for bit whenever 1/sqrt(Dk) is exact, e.g. Dk = 1, 4, 16, 64.)
+// the order of the reference code in PyTorch's scaled_dot_product_attention documentation
+// (nn.MultiheadAttention divides q by sqrt(Dk) before the product: docs/from-pytorch.md). (The
+// book writes K^T Q / sqrt(Dk); the two agree bit for bit whenever 1/sqrt(Dk) is exact, e.g.
+// Dk = 1, 4, 16, 64.)
 //
 // Masks (weights are Nkv x Nq: entry (m, n) is the weight of key m for query n):
 //   ctattn::causal          query n may attend key m only if m <= n (top-left aligned when
