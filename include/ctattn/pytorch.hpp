@@ -33,13 +33,17 @@
 //       multihead_self_attention(x, to_multihead_params(p)).
 //   qkv_attention_params / cross_attention(xq, xk, xv, p, opts...)   one head, keys and values
 //       from separate inputs (unscaled by default, as cross_attention).
+// A query whose keys are all masked gets zero weights (so output column = beta_c); torch 1.13's
+// nn.MultiheadAttention returns NaN there (tests/runtime/test_pytorch.cpp checks both).
 //
 // Exported configuration: tools/export_weights.py --pytorch-mha / --pytorch-encoder-layer write
 // the weights as pytorch::exported_weights<Config, T, N> (a std::array, so load_params reads it
 // as before) and a struct NAME_config naming the shapes, heads, norm_first, activation and eps.
-// load_params<P>(NAME) is a compile error unless P is NAME_config::params_type, and
+// load_params<P>(NAME) (the form returning P) is a compile error unless P is
+// NAME_config::params_type, and
 // pytorch::transformer_layer<NAME_config>(x, p, opts...) takes norm place, activation and eps from
 // the configuration: an option contradicting it, or norm_eps, is a compile error.
+// pytorch::transformer_encoder<NAME_config>(x, ps, opts...) runs all exported layers;
 // pytorch::encoder_layer<NAME_config, Opts...> is the same as a layer of ctattn::sequential, and
 // load_params<sequential<L, ...>>(NAME) loads a model of NAME_config::layers of them.
 #ifndef CTATTN_PYTORCH_HPP
