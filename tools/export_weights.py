@@ -26,14 +26,33 @@ and in C++:
   #include "my_weights.hpp"
   constexpr auto p = ctattn::load_params<ctattn::attention_params<double, 4, 2, 3>>(my_weights);
 
-PyTorch: --pytorch-encoder-layer NHEAD reads the arrays of a torch.nn.TransformerEncoderLayer
-by their state-dict names (saved with np.savez(f, **{k: v.numpy() for k, v in
-layer.state_dict().items()})) and writes them in transformer_layer_params order, splitting
-in_proj_weight/in_proj_bias into the heads. --prefix (repeatable, e.g. layers.0. layers.1. for a
-torch.nn.TransformerEncoder) concatenates several layers, as a ctattn::sequential of
-ctattn::layers::transformer reads them. PyTorch's defaults match ctattn's: post-norm
-(norm_first=True is ctattn::pre_norm), ReLU (activation="gelu" is ctattn::gelu_erf_mlp),
-eps 1e-5, each head scaled by 1/sqrt(D/H).
+PyTorch (arrays by their state-dict names, saved with
+np.savez(f, **{k: v.numpy() for k, v in module.state_dict().items()})):
+
+  --pytorch-mha NHEAD            a torch.nn.MultiheadAttention: in_proj_weight (or q_proj_weight,
+                                 k_proj_weight, v_proj_weight when kdim/vdim differ from
+                                 embed_dim), in_proj_bias, out_proj.weight, out_proj.bias, written
+                                 in ctattn::multihead_attention_params<T, E, NHEAD, Kdim, Vdim>
+                                 order (ctattn/pytorch.hpp). bias=False: the biases are written
+                                 as zeros (W x + 0 = W x). add_bias_kv is rejected.
+  --pytorch-encoder-layer NHEAD  a torch.nn.TransformerEncoderLayer, written in
+                                 transformer_layer_params order, in_proj split into the heads;
+                                 missing biases (bias=False, torch >= 2.1) written as zeros.
+                                 --prefix (repeatable, e.g. layers.0. layers.1. for a
+                                 torch.nn.TransformerEncoder) concatenates several layers.
+                                 The state dict does not hold norm_first, the activation or eps:
+                                 give them with --norm-first, --activation relu|gelu and --eps
+                                 (defaults: PyTorch's, False, relu, 1e-5), or export from Python
+                                 with export_module(), which reads them from the module.
+
+With either option the header also defines the configuration as a type, NAME_config
+(ctattn::pytorch::mha_config / encoder_config: shapes, heads, layers, norm_first, activation,
+eps), and NAME is a ctattn::pytorch::exported_weights<NAME_config, T, COUNT>, a std::array that
+ctattn::load_params<P>(NAME) reads as before. Loading it as anything but
+NAME_config::params_type is a compile error (wrong heads, shapes or layer count), and
+ctattn::pytorch::transformer_layer<NAME_config>(x, p) takes norm_first, the activation and eps
+from the configuration: an option that contradicts them is a compile error. PyTorch's
+activation="gelu" is ctattn::gelu_erf_mlp; each head is scaled by 1/sqrt(D/H) in both.
 
 A wrong total length is a compile error in load_params (parameter_count_v<P> must match), so a
 header exported for different shapes cannot be loaded by accident. Values are written with the
@@ -59,8 +78,12 @@ def _literal(value, dtype, suffix):
     return text + suffix
 
 
-def format_header(name, arrays, ctype="double", namespace=None, comment=None):
-    """Return the header text for the named arrays [(member_name, ndarray), ...]."""
+def format_header(name, arrays, ctype="double", namespace=None, comment=None, config=None):
+    """Return the header text for the named arrays [(member_name, ndarray), ...].
+
+    config (optional): the template-id of a ctattn::pytorch configuration with %(T)s for the
+    element type, e.g. "ctattn::pytorch::mha_config<%(T)s, 8, 2, 8, 8, true>", and "eps" (a
+    float or None); the header then defines NAME_config and types NAME as exported_weights."""
     if ctype not in _TYPES:
         raise ValueError("export_weights: --type must be double or float")
     dtype, suffix = _TYPES[ctype]
@@ -92,13 +115,29 @@ def format_header(name, arrays, ctype="double", namespace=None, comment=None):
         "#define " + guard,
         "",
         "#include <cstddef>",
-        "",
     ]
+    if config:
+        lines.append("")
+        lines.append("#include <ctattn/pytorch.hpp>")
+    lines.append("")
     if namespace:
         lines.append("namespace %s {" % namespace)
         lines.append("")
     lines.append("inline constexpr std::size_t %s_count = %d;" % (name, offset))
-    lines.append("inline constexpr %s %s[%d] = {" % (ctype, name, offset))
+    if config:
+        base = config["type"] % {"T": ctype}
+        lines.append("// The exported module's configuration (ctattn/pytorch.hpp).")
+        if config.get("eps") is not None:
+            lines.append("struct %s_config : %s {" % (name, base))
+            lines.append("  static constexpr %s eps = %s;" % (
+                ctype, _literal(config["eps"], dtype, suffix)))
+            lines.append("};")
+        else:
+            lines.append("struct %s_config : %s {};" % (name, base))
+        lines.append("inline constexpr ctattn::pytorch::exported_weights<%s_config, %s, %d> %s{{{"
+                     % (name, ctype, offset, name))
+    else:
+        lines.append("inline constexpr %s %s[%d] = {" % (ctype, name, offset))
     row = []
     for v in values:
         row.append(v)
@@ -107,7 +146,7 @@ def format_header(name, arrays, ctype="double", namespace=None, comment=None):
             row = []
     if row:
         lines.append("    " + ", ".join(row) + ",")
-    lines.append("};")
+    lines.append("}}};" if config else "};")
     if namespace:
         lines.append("")
         lines.append("}  // namespace %s" % namespace)
@@ -118,12 +157,16 @@ def format_header(name, arrays, ctype="double", namespace=None, comment=None):
 def pytorch_encoder_layer(state, nhead, prefix=""):
     """[(member_name, array), ...] in transformer_layer_params order from the state dict of a
     torch.nn.TransformerEncoderLayer (arrays by their PyTorch names; prefix for nested modules)."""
-    def get(key):
+    def get(key, zeros=None):
         if prefix + key not in state:
+            if zeros is not None:  # a bias of a module built with bias=False
+                return np.zeros(zeros)
             raise ValueError("export_weights: %s%s missing" % (prefix, key))
         return np.asarray(state[prefix + key], dtype=np.float64)
-    w, b = get("self_attn.in_proj_weight"), get("self_attn.in_proj_bias")
-    d = w.shape[1]
+    if prefix + "self_attn.in_proj_weight" not in state:
+        raise ValueError("export_weights: %sself_attn.in_proj_weight missing" % prefix)
+    d = np.asarray(state[prefix + "self_attn.in_proj_weight"]).shape[1]
+    w, b = get("self_attn.in_proj_weight"), get("self_attn.in_proj_bias", 3 * d)
     if w.shape != (3 * d, d) or b.shape != (3 * d,) or nhead < 1 or d % nhead:
         raise ValueError("export_weights: in_proj_weight must be 3D x D with nhead dividing D")
     dh = d // nhead
@@ -132,19 +175,110 @@ def pytorch_encoder_layer(state, nhead, prefix=""):
         rows = [slice(i * d + h * dh, i * d + (h + 1) * dh) for i in range(3)]  # q, k, v
         arrays += [("heads%d_omega_%s" % (h, m), w[r]) for m, r in zip("qkv", rows)]
         arrays += [("heads%d_beta_%s" % (h, m), b[r]) for m, r in zip("qkv", rows)]
-    names = [("attention_omega_c", "self_attn.out_proj.weight"),
-             ("attention_beta_c", "self_attn.out_proj.bias"),
-             ("norm1_gamma", "norm1.weight"), ("norm1_beta", "norm1.bias"),
-             ("ff1_omega", "linear1.weight"), ("ff1_beta", "linear1.bias"),
-             ("ff2_omega", "linear2.weight"), ("ff2_beta", "linear2.bias"),
-             ("norm2_gamma", "norm2.weight"), ("norm2_beta", "norm2.bias")]
-    return arrays + [(ours, get(theirs)) for ours, theirs in names]
+    dff = get("linear1.weight").shape[0]
+    names = [("attention_omega_c", "self_attn.out_proj.weight", None),
+             ("attention_beta_c", "self_attn.out_proj.bias", d),
+             ("norm1_gamma", "norm1.weight", None), ("norm1_beta", "norm1.bias", d),
+             ("ff1_omega", "linear1.weight", None), ("ff1_beta", "linear1.bias", dff),
+             ("ff2_omega", "linear2.weight", None), ("ff2_beta", "linear2.bias", d),
+             ("norm2_gamma", "norm2.weight", None), ("norm2_beta", "norm2.bias", d)]
+    return arrays + [(ours, get(theirs, zeros)) for ours, theirs, zeros in names]
 
 
-def write_header(path, name, arrays, ctype="double", namespace=None, comment=None):
+def encoder_config(state, nhead, layers, norm_first, activation, eps, prefix=""):
+    """The configuration dict for format_header: encoder_config<T, D, H, Dff, layers, ...>."""
+    if activation not in ("relu", "gelu"):
+        raise ValueError("export_weights: activation must be relu or gelu (PyTorch's names)")
+    d = np.asarray(state[prefix + "self_attn.in_proj_weight"]).shape[1]
+    dff = np.asarray(state[prefix + "linear1.weight"]).shape[0]
+    return {"type": "ctattn::pytorch::encoder_config<%%(T)s, %d, %d, %d, %d, %s, %s>" % (
+                d, nhead, dff, layers, "ctattn::pre_norm_t" if norm_first else "ctattn::post_norm_t",
+                "ctattn::gelu_erf_mlp_t" if activation == "gelu" else "ctattn::relu_mlp_t"),
+            "eps": float(eps)}
+
+
+def pytorch_mha(state, nhead, prefix=""):
+    """([(member_name, array), ...] in multihead_attention_params order, config dict) from the
+    state dict of a torch.nn.MultiheadAttention (arrays by their PyTorch names)."""
+    def has(key):
+        return prefix + key in state
+
+    def get(key):
+        return np.asarray(state[prefix + key], dtype=np.float64)
+    if has("bias_k") or has("bias_v"):
+        raise ValueError("export_weights: add_bias_kv=True is not supported")
+    if not has("out_proj.weight"):
+        raise ValueError("export_weights: %sout_proj.weight missing" % prefix)
+    e = get("out_proj.weight").shape[0]
+    if nhead < 1 or e % nhead:
+        raise ValueError("export_weights: nhead must divide embed_dim (%d)" % e)
+    if has("in_proj_weight"):
+        w = get("in_proj_weight")
+        if w.shape != (3 * e, e):
+            raise ValueError("export_weights: in_proj_weight must be 3E x E")
+        wq, wk, wv = w[:e], w[e:2 * e], w[2 * e:]
+    elif has("q_proj_weight") and has("k_proj_weight") and has("v_proj_weight"):
+        wq, wk, wv = get("q_proj_weight"), get("k_proj_weight"), get("v_proj_weight")
+        if wq.shape != (e, e) or wk.shape[0] != e or wv.shape[0] != e:
+            raise ValueError("export_weights: q/k/v_proj_weight must have embed_dim rows")
+    else:
+        raise ValueError("export_weights: %sin_proj_weight (or q/k/v_proj_weight) missing" % prefix)
+    bias = has("in_proj_bias")
+    if bias != has("out_proj.bias"):
+        raise ValueError("export_weights: in_proj_bias and out_proj.bias must both be present "
+                         "or both absent")
+    b = get("in_proj_bias") if bias else np.zeros(3 * e)
+    bc = get("out_proj.bias") if bias else np.zeros(e)
+    arrays = [("omega_q", wq), ("omega_k", wk), ("omega_v", wv), ("beta_q", b[:e]),
+              ("beta_k", b[e:2 * e]), ("beta_v", b[2 * e:]), ("omega_c", get("out_proj.weight")),
+              ("beta_c", bc)]
+    config = {"type": "ctattn::pytorch::mha_config<%%(T)s, %d, %d, %d, %d, %s>" % (
+        e, nhead, wk.shape[1], wv.shape[1], "true" if bias else "false"), "eps": None}
+    return arrays, config
+
+
+def _state_numpy(module):
+    return {k: v.detach().double().cpu().numpy() for k, v in module.state_dict().items()}
+
+
+def export_module(module, path, name, ctype="double", namespace=None):
+    """Write a header for a torch.nn.MultiheadAttention, TransformerEncoderLayer or
+    TransformerEncoder (without a final norm), reading the configuration from the module."""
+    import torch  # only this function needs torch
+    state = _state_numpy(module)
+    if isinstance(module, torch.nn.MultiheadAttention):
+        arrays, config = pytorch_mha(state, module.num_heads)
+        what = "torch.nn.MultiheadAttention, num_heads %d" % module.num_heads
+    else:
+        if isinstance(module, torch.nn.TransformerEncoder):
+            if module.norm is not None:
+                raise ValueError("export_weights: TransformerEncoder(norm=...) is not supported")
+            layers = list(module.layers)
+            prefixes = ["layers.%d." % i for i in range(len(layers))]
+        else:
+            layers, prefixes = [module], [""]
+        first = layers[0]
+        nhead = first.self_attn.num_heads
+        act = getattr(first, "activation", None)
+        if act is torch.nn.functional.relu or isinstance(act, torch.nn.ReLU):
+            activation = "relu"
+        elif act is torch.nn.functional.gelu or isinstance(act, torch.nn.GELU):
+            activation = "gelu"
+        else:
+            raise ValueError("export_weights: activation must be relu or gelu")
+        config = encoder_config(state, nhead, len(layers), first.norm_first, activation,
+                                first.norm1.eps, prefixes[0])
+        arrays = [(p + n, a) for p in prefixes for n, a in pytorch_encoder_layer(state, nhead, p)]
+        what = "torch.nn.%s, nhead %d, %d layer(s), norm_first %s, activation %s, eps %r" % (
+            type(module).__name__, nhead, len(layers), first.norm_first, activation,
+            first.norm1.eps)
+    write_header(path, name, arrays, ctype, namespace, "From Python: " + what + ".", config)
+
+
+def write_header(path, name, arrays, ctype="double", namespace=None, comment=None, config=None):
     """Write format_header(...) to path."""
-    text = format_header(name, arrays, ctype, namespace, comment)
-    with open(path, "w", encoding="ascii") as f:
+    text = format_header(name, arrays, ctype, namespace, comment, config)
+    with open(path, "w", encoding="ascii", newline="\n") as f:
         f.write(text)
 
 
@@ -161,19 +295,43 @@ def main(argv=None):
                         help="the arrays are a torch.nn.TransformerEncoderLayer's state dict")
     parser.add_argument("--prefix", action="append", default=None,
                         help="state-dict prefix of an encoder layer (repeatable, in order)")
+    parser.add_argument("--norm-first", choices=["false", "true"], default="false",
+                        help="the encoder layer's norm_first (default false, PyTorch's)")
+    parser.add_argument("--activation", choices=["relu", "gelu"], default="relu",
+                        help="the encoder layer's activation (default relu, PyTorch's)")
+    parser.add_argument("--eps", type=float, default=1e-5,
+                        help="the encoder layer's layer_norm_eps (default 1e-5, PyTorch's)")
+    parser.add_argument("--pytorch-mha", type=int, default=None, metavar="NHEAD",
+                        help="the arrays are a torch.nn.MultiheadAttention's state dict")
     args = parser.parse_args(argv)
+    if args.pytorch_mha is not None and args.pytorch_encoder_layer is not None:
+        parser.error("give --pytorch-mha or --pytorch-encoder-layer, not both")
     with np.load(args.npz) as data:
-        if args.pytorch_encoder_layer is not None:
-            prefixes = args.prefix or [""]
+        if args.pytorch_mha is not None:
             try:
-                arrays = [(p + n, a) for p in prefixes
-                          for n, a in pytorch_encoder_layer(data, args.pytorch_encoder_layer, p)]
+                arrays, config = pytorch_mha(data, args.pytorch_mha, (args.prefix or [""])[0])
             except ValueError as e:
                 parser.error(str(e))
             write_header(args.out, args.name, arrays, args.type, args.namespace,
-                         "From %s: torch.nn.TransformerEncoderLayer, nhead %d, prefixes %s." % (
-                             args.npz.split("/")[-1], args.pytorch_encoder_layer,
-                             ", ".join(repr(p) for p in prefixes)))
+                         "From %s: torch.nn.MultiheadAttention, num_heads %d." % (
+                             args.npz.split("/")[-1], args.pytorch_mha), config)
+            return 0
+        if args.pytorch_encoder_layer is not None:
+            prefixes = args.prefix or [""]
+            nhead = args.pytorch_encoder_layer
+            try:
+                arrays = [(p + n, a) for p in prefixes
+                          for n, a in pytorch_encoder_layer(data, nhead, p)]
+                config = encoder_config(data, nhead, len(prefixes), args.norm_first == "true",
+                                        args.activation, args.eps, prefixes[0])
+            except ValueError as e:
+                parser.error(str(e))
+            write_header(args.out, args.name, arrays, args.type, args.namespace,
+                         "From %s: torch.nn.TransformerEncoderLayer, nhead %d, prefixes %s, "
+                         "norm_first %s, activation %s, eps %r." % (
+                             args.npz.split("/")[-1], nhead,
+                             ", ".join(repr(p) for p in prefixes), args.norm_first,
+                             args.activation, args.eps), config)
             return 0
         order = args.order.split(",") if args.order else list(data.files)
         missing = [n for n in order if n not in data.files]

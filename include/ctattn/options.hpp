@@ -12,22 +12,29 @@
 //                           then one rounded division), so c is exact when Dk is a power of 4
 //   ctattn::scale(c)        scores multiplied by a factor c of your choice
 // Scaling always MULTIPLIES each score by a factor, one rounding per score: s = (k_m . q_n) * c,
-// the order of PyTorch's scaled_dot_product_attention. (The book writes K^T Q / sqrt(Dk); the two
-// agree bit for bit whenever 1/sqrt(Dk) is exact, e.g. Dk = 1, 4, 16, 64.)
+// the order of the reference code in PyTorch's scaled_dot_product_attention documentation
+// (nn.MultiheadAttention divides q by sqrt(Dk) before the product: docs/from-pytorch.md). (The
+// book writes K^T Q / sqrt(Dk); the two agree bit for bit whenever 1/sqrt(Dk) is exact, e.g.
+// Dk = 1, 4, 16, 64.)
 //
 // Masks (weights are Nkv x Nq: entry (m, n) is the weight of key m for query n):
 //   ctattn::causal          query n may attend key m only if m <= n (top-left aligned when
 //                           Nkv != Nq, like PyTorch's is_causal)
 //   ctattn::allowed(M)      M is matrix<bool, Nkv, Nq>; M(m, n) == true means query n MAY attend
-//                           key m (PyTorch's boolean attn_mask polarity, in the book's layout)
+//                           key m. NOT PyTorch's attn_mask: nn.MultiheadAttention's boolean mask
+//                           is Nq x Nk with true = NOT allowed (only F.scaled_dot_product_attention
+//                           uses true = allowed); convert with ctattn::from_attn_mask
+//                           (ctattn/pytorch.hpp, docs/from-pytorch.md)
 //   ctattn::valid_keys(v)   v is vector<bool, Nkv>; v[m] == true means key m is a real token,
-//                           false means padding that no query attends. (Note: the opposite
-//                           polarity of PyTorch's key_padding_mask, hence the different name.)
+//                           false means padding that no query attends. (The opposite polarity of
+//                           PyTorch's key_padding_mask: ctattn::from_key_padding_mask converts.)
 //   ctattn::additive_mask(A) A is matrix<T, Nkv, Nq>, added to the (scaled) scores; an entry
 //                           equal to -infinity masks that key out exactly like `allowed`.
+//                           (PyTorch's float attn_mask is the transpose: ctattn::from_attn_mask.)
 // Masks combine by AND. Masked entries are handled by selection: their exp is never evaluated,
 // their weight is exactly 0. A query whose keys are all masked gets all-zero weights and a zero
-// output column (PyTorch's current SDPA behaviour), never NaN -- also in constant evaluation.
+// output column, never NaN -- also in constant evaluation. (PyTorch's SDPA does the same in
+// recent versions; torch 1.13's nn.MultiheadAttention returns NaN for such a query.)
 // The mask wrappers refer to the matrix you pass (no copy), so they reject temporaries.
 //
 // Weights sink (only for the functions that write into caller-provided buffers, workspace.hpp):
@@ -74,7 +81,8 @@ template <std::size_t Nkv, std::size_t Nq>
 struct allowed_t {
   const matrix<bool, Nkv, Nq>& mask;
 };
-//! Mask option: `mask(m, n) == true` means query n may attend key m.
+//! Mask option: `mask(m, n) == true` means query n may attend key m (Nkv x Nq; PyTorch's
+//! boolean attn_mask is Nq x Nk with true = masked: convert it with from_attn_mask).
 template <std::size_t Nkv, std::size_t Nq>
 [[nodiscard]] constexpr allowed_t<Nkv, Nq> allowed(const matrix<bool, Nkv, Nq>& mask) noexcept {
   return {mask};
