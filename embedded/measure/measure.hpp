@@ -83,6 +83,16 @@ constexpr MP multihead_parameters(std::uint32_t seed) noexcept {
   return mp;
 }
 
+//! Parameters of one encoder layer (multi-head with output bias, LayerNorms, the mlp).
+template <class T, std::size_t D, std::size_t H, std::size_t Dff>
+constexpr ctattn::transformer_layer_params<T, D, H, Dff> layer_parameters() noexcept {
+  return {multihead_parameters<ctattn::multihead_params_with_bias<T, D, H>, T, D, H>(1),
+          {values<T, D, 1>(2001, 1.0), values<T, D, 1>(2002, 0.125)},
+          {values<T, Dff, D>(2003, 0.125), values<T, Dff, 1>(2004, 0.125)},
+          {values<T, D, Dff>(2005, 0.125), values<T, D, 1>(2006, 0.125)},
+          {values<T, D, 1>(2007, 1.0), values<T, D, 1>(2008, 0.125)}};
+}
+
 // ---- the APIs ---------------------------------------------------------------------------
 
 //! Nothing: the harness alone (its flash, RAM and stack are in every other case too).
@@ -111,12 +121,7 @@ void multihead_self_attention() noexcept {
 //! double only: LayerNorm needs sqrt).
 template <class T, std::size_t N, std::size_t D, std::size_t H, std::size_t Dff>
 void transformer_layer() noexcept {
-  static constexpr ctattn::transformer_layer_params<T, D, H, Dff> p{
-      multihead_parameters<ctattn::multihead_params_with_bias<T, D, H>, T, D, H>(1),
-      {values<T, D, 1>(2001, 1.0), values<T, D, 1>(2002, 0.125)},
-      {values<T, Dff, D>(2003, 0.125), values<T, Dff, 1>(2004, 0.125)},
-      {values<T, D, Dff>(2005, 0.125), values<T, D, 1>(2006, 0.125)},
-      {values<T, D, 1>(2007, 1.0), values<T, D, 1>(2008, 0.125)}};
+  static constexpr auto p = layer_parameters<T, D, H, Dff>();
   static constinit auto x = input<T, D, N>();
   static ctattn::matrix<T, D, N> y;
   hidden(y) = ctattn::transformer_layer(hidden(x), hidden(p));
@@ -147,12 +152,7 @@ void multihead_self_attention_into() noexcept {
 //! ctattn::transformer_layer_into(out, x, p, ws): the layer of transformer_layer() above.
 template <class T, std::size_t N, std::size_t D, std::size_t H, std::size_t Dff>
 void transformer_layer_into() noexcept {
-  static constexpr ctattn::transformer_layer_params<T, D, H, Dff> p{
-      multihead_parameters<ctattn::multihead_params_with_bias<T, D, H>, T, D, H>(1),
-      {values<T, D, 1>(2001, 1.0), values<T, D, 1>(2002, 0.125)},
-      {values<T, Dff, D>(2003, 0.125), values<T, Dff, 1>(2004, 0.125)},
-      {values<T, D, Dff>(2005, 0.125), values<T, D, 1>(2006, 0.125)},
-      {values<T, D, 1>(2007, 1.0), values<T, D, 1>(2008, 0.125)}};
+  static constexpr auto p = layer_parameters<T, D, H, Dff>();
   static constinit auto x = input<T, D, N>();
   static ctattn::transformer_workspace<T, D, H, Dff, N> ws;
   static ctattn::matrix<T, D, N> out;
