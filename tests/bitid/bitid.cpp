@@ -7,9 +7,12 @@
 // is evaluated twice in this one translation unit: in a constant expression (a constexpr
 // variable) and at run time on inputs read back through volatile, so the optimiser cannot fold
 // them. Output and weights must agree bit for bit (compared as integers: -0 vs +0 and NaN
-// payloads count as differences).
+// payloads count as differences). Each run-time check also runs the caller-provided-buffer form
+// (ctattn/workspace.hpp: self_attention_into, multihead_self_attention_into with_weights), whose
+// output and weights must have the same bits too.
 // tests/bitid/meson.build builds this file at -O0, -O2 and -O3 -march=native, on GCC with the
 // dependency's -ffp-contract=off and on Clang also with -ffp-contract=on (the headers' pragma).
+#include <array>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -19,6 +22,7 @@
 #include <ctattn/attention.hpp>
 #include <ctattn/multihead.hpp>
 #include <ctattn/options.hpp>
+#include <ctattn/workspace.hpp>
 
 #include "../../bench/cases.hpp"
 
@@ -92,12 +96,23 @@ bool check(const char* type_name) {
       return ctattn::self_attention(x, p);
   }();
 
+  static ctattn::attention_workspace<T, N, D, D> ws;
+  static ctattn::matrix<T, D, N> out;
+  static ctattn::matrix<T, N, N> w;
+  if constexpr (Causal)
+    ctattn::self_attention_into(out, x, p, ws, ctattn::scaled, ctattn::causal,
+                                ctattn::with_weights(w));
+  else
+    ctattn::self_attention_into(out, x, p, ws, ctattn::with_weights(w));
+
   int shown = 0;
   const std::size_t diffs =
       count_bit_differences(expected.output, got.output, "output", shown) +
-      count_bit_differences(expected.weights, got.weights, "weights", shown);
+      count_bit_differences(expected.weights, got.weights, "weights", shown) +
+      count_bit_differences(expected.output, out, "output (_into)", shown) +
+      count_bit_differences(expected.weights, w, "weights (_into)", shown);
   return report(Causal ? "causal" : "single", type_name, N, D, diffs,
-                expected.output.count + expected.weights.count);
+                2 * (expected.output.count + expected.weights.count));
 }
 
 // Multi-head as benchmarked: multihead_self_attention(x, p), every head scaled by 1/sqrt(D/H).
@@ -118,13 +133,19 @@ bool check_multihead(const char* type_name) {
   p.omega_c = launder(c.p.omega_c);
   const auto x = launder(c.x);
   const auto got = ctattn::multihead_self_attention(x, p);
+  static ctattn::multihead_workspace<T, D, H, N> ws;
+  static ctattn::matrix<T, D, N> out;
+  static std::array<ctattn::matrix<T, N, N>, H> w;
+  ctattn::multihead_self_attention_into(out, x, p, ws, ctattn::with_weights(w));
 
   int shown = 0;
-  std::size_t diffs = count_bit_differences(expected.output, got.output, "output", shown);
-  std::size_t total = expected.output.count;
+  std::size_t diffs = count_bit_differences(expected.output, got.output, "output", shown) +
+                      count_bit_differences(expected.output, out, "output (_into)", shown);
+  std::size_t total = 2 * expected.output.count;
   for (std::size_t h = 0; h < H; ++h) {
-    diffs += count_bit_differences(expected.weights[h], got.weights[h], "weights", shown);
-    total += expected.weights[h].count;
+    diffs += count_bit_differences(expected.weights[h], got.weights[h], "weights", shown) +
+             count_bit_differences(expected.weights[h], w[h], "weights (_into)", shown);
+    total += 2 * expected.weights[h].count;
   }
   return report("mh H=8", type_name, N, D, diffs, total);
 }
@@ -163,11 +184,18 @@ bool check_shape(const char* type_name) {
   p.beta_v = launder(c.p.beta_v);
   const auto x = launder(c.x);
   const auto got = ctattn::self_attention(x, p);
+  static ctattn::attention_workspace<T, N, Dk, Dv> ws;
+  static ctattn::matrix<T, Dv, N> out;
+  static ctattn::matrix<T, N, N> w;
+  ctattn::self_attention_into(out, x, p, ws, ctattn::with_weights(w));
   int shown = 0;
   const std::size_t diffs =
       count_bit_differences(expected.output, got.output, "output", shown) +
-      count_bit_differences(expected.weights, got.weights, "weights", shown);
-  return report("shape", type_name, N, D, diffs, expected.output.count + expected.weights.count);
+      count_bit_differences(expected.weights, got.weights, "weights", shown) +
+      count_bit_differences(expected.output, out, "output (_into)", shown) +
+      count_bit_differences(expected.weights, w, "weights (_into)", shown);
+  return report("shape", type_name, N, D, diffs,
+                2 * (expected.output.count + expected.weights.count));
 }
 
 constexpr int cases_per_type = 11;
