@@ -12,6 +12,10 @@ switches to scientific: max >= 1e8, min < 1e-4, max/min > 1e3), exact small deci
 -0.0, integers, 1-D and 2-D, line wrapping, summarised arrays (> 1000 elements), nan and
 inf, float32, other precisions and line widths.
 
+The values are drawn with numpy's Generator and combined with exact or correctly rounded
+operations only (scaling by powers of ten goes through pow10()), so a fresh run gives the same
+file on any CPU; numpy itself prints the text (that is what the test is about).
+
 Usage: /usr/bin/python3 tools/gen_io_cases.py [OUTPUT]   (default: stdout)
 The committed output is tests/data/io_cases.hpp.
 """
@@ -21,6 +25,7 @@ import sys
 import numpy as np
 
 from genout import emit
+from refmath import pow10  # exact 10^k: numpy's power loop depends on the CPU
 
 
 def cases():
@@ -66,8 +71,8 @@ def cases():
     add(np.array([1.0, 1001.0]))                     # max/min > 1e3
     add(np.array([1.0, 1000.0]))                     # exactly 1e3: positional
     add(np.array([1e-4, 0.05]))                      # exactly 1e-4: positional
-    add(rng.normal(size=6) * 10.0 ** rng.integers(-6, 7, size=6))
-    add(rng.normal(size=(3, 4)) * 10.0 ** rng.integers(-12, 13, size=(3, 4)))
+    add(rng.normal(size=6) * pow10(rng.integers(-6, 7, size=6)))
+    add(rng.normal(size=(3, 4)) * pow10(rng.integers(-12, 13, size=(3, 4))))
     add(rng.normal(size=(2, 2)) * 1e-9)
     add(np.array([1.0, 1e-5]))
     add(np.array([1.5, 1e-5]))
@@ -82,7 +87,7 @@ def cases():
     add(rng.normal(size=20))
     add(rng.normal(size=37) * 100.0)
     add(rng.normal(size=(3, 15)))
-    add(rng.normal(size=(2, 12)) * 10.0 ** rng.integers(-7, 7, size=(2, 12)))
+    add(rng.normal(size=(2, 12)) * pow10(rng.integers(-7, 7, size=(2, 12))))
     add(rng.normal(size=(12, 2)))
     # Summarised (more than 1000 elements).
     add(rng.normal(size=1001))
@@ -121,9 +126,9 @@ def cases():
         a = rng.normal(size=shape)
         mode = rng.integers(0, 4)
         if mode == 1:
-            a = a * 10.0 ** rng.integers(-8, 9)
+            a = a * pow10(rng.integers(-8, 9))
         elif mode == 2:
-            a = a * 10.0 ** rng.integers(-5, 6, size=shape)
+            a = a * pow10(rng.integers(-5, 6, size=shape))
         elif mode == 3:
             a = np.round(a * 4) / 4  # exact quarters
         add(a, kind="str" if rng.integers(0, 4) else "repr")

@@ -14,7 +14,8 @@ namespace {
 namespace fr = family_ref;
 using ctattn::attention_params;
 
-// numpy rounds its matmuls and exps differently: a few ulps of the largest entries.
+// The reference rounds each matrix entry once and uses a correctly rounded exp
+// (tools/refmath.py); ctattn sums in order with its own exp: a few ulps of the largest entries.
 constexpr double rel = 1e-12;
 constexpr double abs_tol = 1e-13;
 
