@@ -83,6 +83,20 @@ inline constexpr std::size_t any_dim = 0;
 struct no_workspace {};
 
 namespace detail {
+// Layer::workspace<T, N>, or void for a layer without the caller-provided-buffer members (such
+// a layer works in models called by value; sequential_into names it in its error).
+template <class Layer, class T, std::size_t N>
+struct workspace_of {
+  using type = void;
+};
+template <class Layer, class T, std::size_t N>
+  requires requires { typename Layer::template workspace<T, N>; }
+struct workspace_of<Layer, T, N> {
+  using type = typename Layer::template workspace<T, N>;
+};
+}  // namespace detail
+
+namespace detail {
 // out[i] = f(x[i]) for every element (the by-value element-wise layers' order).
 template <class T, std::size_t D, std::size_t N, class F>
 constexpr void map_into(matrix<T, D, N>& out, const matrix<T, D, N>& x, F f) noexcept {
@@ -349,7 +363,7 @@ struct residual {
     return x + inner(x);
   }
   template <class T, std::size_t N>
-  using workspace = typename Layer::template workspace<T, N>;
+  using workspace = typename detail::workspace_of<Layer, T, N>::type;
   //! out = inner(x), then out = x + out (the by-value order x + inner(x)).
   template <class T, std::size_t D, std::size_t N>
   constexpr void into(matrix<T, D, N>& out, const matrix<T, D, N>& x,
@@ -506,13 +520,23 @@ struct unique_pack<ws_pack<Us...>> {
 template <class... Us, class W, class... Ws>
 struct unique_pack<ws_pack<Us...>, W, Ws...> {
   using type = typename std::conditional_t<
-      (std::is_same_v<W, layers::no_workspace> || ... || std::is_same_v<W, Us>),
+      (std::is_void_v<W> || std::is_same_v<W, layers::no_workspace> ||
+       (... || std::is_same_v<W, Us>)),
       unique_pack<ws_pack<Us...>, Ws...>, unique_pack<ws_pack<Us..., W>, Ws...>>::type;
 };
 
 template <class Model>
 inline constexpr std::size_t model_dim =
     Model::out_dim != layers::any_dim ? Model::out_dim : Model::in_dim;
+
+template <class Layer, class W>
+consteval bool require_into_layer() {
+  static_assert(!std::is_void_v<W>,
+                "ctattn::sequential_workspace: this layer (see Layer below) has no `workspace` "
+                "and `into` members, so sequential_into cannot run it (see the layer protocol at "
+                "the top of sequential.hpp)");
+  return true;
+}
 
 template <std::size_t D, class... Layers>
 consteval bool require_same_dims() {
@@ -536,10 +560,14 @@ template <class... Layers, class T, std::size_t N>
 struct sequential_workspace<sequential<Layers...>, T, N> {
   static constexpr std::size_t dim = detail::model_dim<sequential<Layers...>>;
   static_assert(detail::require_same_dims<dim, Layers...>());
+  static_assert((detail::require_into_layer<
+                     Layers, typename layers::detail::workspace_of<Layers, T, N>::type>() &&
+                 ...));
 
   matrix<T, dim, N> scratch;  //!< the layers' outputs by turns
-  typename detail::unique_pack<detail::ws_pack<>,
-                               typename Layers::template workspace<T, N>...>::type layers;
+  typename detail::unique_pack<
+      detail::ws_pack<>, typename layers::detail::workspace_of<Layers, T, N>::type...>::type
+      layer_workspaces;  //!< one per distinct workspace type of the layers
 };
 
 namespace detail {
@@ -550,7 +578,7 @@ constexpr auto& layer_workspace(WS& ws, layers::no_workspace& none) noexcept {
   if constexpr (std::is_same_v<W, layers::no_workspace>)
     return none;
   else
-    return ws_get<W>(ws.layers);
+    return ws_get<W>(ws.layer_workspaces);
 }
 
 // Layer I reads *src and writes *dst (never the same matrix), for I = 0, 1, ...: dst(I) is

@@ -10,36 +10,16 @@
 #include <cstddef>
 #include <memory>
 
+#include "../support/layer_params.hpp"
 #include "../support/test_support.hpp"
 
 namespace {
 
 using ctattn::matrix;
+using ctattn_test::fill_layer;
 using ctattn_test::lcg;
 using ctattn_test::same_bits;
 
-template <class T, std::size_t D, std::size_t H, std::size_t Dff>
-void fill_layer(lcg& g, ctattn::transformer_layer_params<T, D, H, Dff>& p) {
-  for (auto& h : p.attention.heads) {
-    g.fill(h.omega_q);
-    g.fill(h.omega_k);
-    g.fill(h.omega_v);
-    g.fill(h.beta_q);
-    g.fill(h.beta_k);
-    g.fill(h.beta_v);
-  }
-  g.fill(p.attention.omega_c, 0.5);
-  g.fill(p.attention.beta_c);
-  for (auto* n : {&p.norm1, &p.norm2}) {
-    g.fill(n->gamma, 0.25);
-    for (auto& e : n->gamma.elems) e = e + T(1);
-    g.fill(n->beta, 0.25);
-  }
-  g.fill(p.ff1.omega, 0.5);
-  g.fill(p.ff1.beta);
-  g.fill(p.ff2.omega, 0.5);
-  g.fill(p.ff2.beta);
-}
 
 template <class T, std::size_t D, std::size_t H, std::size_t Dff, std::size_t N>
 struct layer_case {

@@ -11,12 +11,14 @@
 #include <cstddef>
 #include <limits>
 
+#include "../support/layer_params.hpp"
 #include "../support/test_support.hpp"
 
 namespace {
 
 using ctattn::matrix;
 using ctattn::vector;
+using ctattn_test::fill_layer;
 using ctattn_test::lcg;
 using ctattn_test::same_bits;
 
@@ -144,5 +146,45 @@ static_assert(mh_same<ctattn::q15_16, 4, 2, 3, ctattn::multihead_params<ctattn::
 static_assert(sizeof(ctattn::attention_workspace<float, 64, 64, 64>) +
                   sizeof(matrix<float, 64, 64>) == 49920);  // 48.75 KiB: a 64 KiB part
 static_assert(ctattn::multihead_workspace<float, 64, 4, 64>::bytes == 8576);
+
+}  // namespace
+
+// ---- the transformer layer and a sequential model, in constant evaluation ----------------
+
+#include <ctattn/sequential.hpp>
+#include <ctattn/transformer.hpp>
+
+namespace {
+
+
+template <class T, class... Opts>
+constexpr bool layer_same(const Opts&... opts) {
+  lcg g{17};
+  const auto x = g.make<matrix<T, 8, 3>>(2.0);
+  ctattn::transformer_layer_params<T, 8, 2, 16> p{};
+  fill_layer(g, p);
+  ctattn::transformer_workspace<T, 8, 2, 16, 3> ws{};
+  matrix<T, 8, 3> out{};
+  ctattn::transformer_layer_into(out, x, p, ws, opts...);
+  return same_bits(out, ctattn::transformer_layer(x, p, opts...));
+}
+static_assert(layer_same<double>());
+static_assert(layer_same<float>(ctattn::pre_norm, ctattn::causal, ctattn::gelu_mlp));
+
+constexpr bool sequential_same() {
+  lcg g{19};
+  using layer = ctattn::layers::transformer<double, 8, 2, 16>;
+  ctattn::sequential<ctattn::layers::sinusoidal_positions<double, 8>, layer, layer,
+                     ctattn::layers::relu>
+      model{};
+  fill_layer(g, model.layer<1>().params);
+  fill_layer(g, model.layer<2>().params);
+  auto x = g.make<matrix<double, 8, 3>>();
+  const auto want = model(x);
+  ctattn::sequential_workspace<decltype(model), double, 3> ws{};
+  ctattn::sequential_inplace(model, x, ws);
+  return same_bits(x, want);
+}
+static_assert(sequential_same());
 
 }  // namespace
