@@ -50,6 +50,7 @@ PACKAGES = [
     ("libstdc++-arm-none-eabi-newlib", "embedded/scripts/embedded.py",
      "libstdc++-arm-none-eabi-newlib"),
     ("qemu-system-arm", "embedded/scripts/embedded.py", "qemu-system-arm"),
+    ("librsvg2-bin", "tests/svg/check_svg.py", "install librsvg2-bin"),
 ]
 
 
