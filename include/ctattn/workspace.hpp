@@ -121,6 +121,24 @@ template <class T, std::size_t Dout, std::size_t Din, std::size_t N>
 constexpr void project_column(T* y, const matrix<T, Dout, Din>& omega,
                               const matrix<T, Din, N>& x, std::size_t n,
                               const vector<T, Dout>& beta) noexcept {
+  if (!std::is_constant_evaluated()) {
+    // Run time: one sum per output along its contiguous row of omega (the outputs' sums are
+    // independent, so the core overlaps them; the folds below, made for constant evaluation,
+    // made GCC vectorise across outputs with permutes and spills).
+    constexpr std::size_t B = Dout < 8 ? Dout : 8;  // outputs summed side by side
+    std::size_t i0 = 0;
+    const auto rows = [&]<std::size_t... J>(std::index_sequence<J...>) {
+      T acc[sizeof...(J)] = {};
+      for (std::size_t k = 0; k < Din; ++k) {
+        const T xk = x.elems[k * N + n];
+        ((acc[J] = acc[J] + omega.elems[(i0 + J) * Din + k] * xk), ...);
+      }
+      ((y[i0 + J] = acc[J] + beta.elems[i0 + J]), ...);
+    };
+    for (; i0 + B <= Dout; i0 += B) rows(std::make_index_sequence<B>{});
+    if constexpr (Dout % B != 0) rows(std::make_index_sequence<Dout % B>{});
+    return;
+  }
   for_chunks<Dout>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
     ((y[j0 + J] = T{}), ...);
   });
@@ -535,6 +553,21 @@ constexpr void multihead_accumulate(matrix<T, D, N>& out, const In& in, const MP
       query_output(ws);
       // out(:, n) += Omega_c(:, h Dh + kk) sa_kk for kk ascending: head h covers the product's
       // k = h Dh ... h Dh + Dh - 1.
+      if (!std::is_constant_evaluated()) {  // output rows side by side, along Omega_c's rows
+        constexpr std::size_t B = D < 8 ? D : 8;
+        std::size_t i0 = 0;
+        const auto rows = [&]<std::size_t... J>(std::index_sequence<J...>) {
+          T acc[sizeof...(J)] = {out.elems[(i0 + J) * N + n]...};
+          for (std::size_t kk = 0; kk < Dh; ++kk) {
+            const T sk = ws.o.elems[kk];
+            ((acc[J] = acc[J] + mp.omega_c.elems[(i0 + J) * D + h * Dh + kk] * sk), ...);
+          }
+          ((out.elems[(i0 + J) * N + n] = acc[J]), ...);
+        };
+        for (; i0 + B <= D; i0 += B) rows(std::make_index_sequence<B>{});
+        if constexpr (D % B != 0) rows(std::make_index_sequence<D % B>{});
+        continue;
+      }
       for (std::size_t kk = 0; kk < Dh; ++kk) {
         const T sk = ws.o.elems[kk];
         const std::size_t c = h * Dh + kk;
