@@ -54,6 +54,7 @@
 #include <boost/hana/tuple.hpp>
 
 #include <ctattn/detail/fp.hpp>
+#include <ctattn/detail/isa.hpp>
 #include <ctattn/layers.hpp>
 #include <ctattn/matrix.hpp>
 #include <ctattn/multihead.hpp>
@@ -62,7 +63,7 @@
 
 CTATTN_DETAIL_FP_STRICT_BEGIN
 
-namespace ctattn {
+namespace ctattn::inline CTATTN_ISA_NS {
 
 namespace layers {
 
@@ -366,7 +367,7 @@ struct sequential {
 
 // ---- parameters: the layers and models as Boost.Hana Structs (for load_params) --------------
 
-namespace ctattn::detail {
+namespace ctattn::inline CTATTN_ISA_NS::detail {
 template <class L>
 concept layer_with_params = requires {
   L::in_dim;

@@ -35,6 +35,7 @@
 #include <utility>
 
 #include <ctattn/detail/fp.hpp>
+#include <ctattn/detail/isa.hpp>
 #include <ctattn/layers.hpp>
 #include <ctattn/math.hpp>
 #include <ctattn/matrix.hpp>
@@ -43,7 +44,7 @@
 
 CTATTN_DETAIL_FP_STRICT_BEGIN
 
-namespace ctattn {
+namespace ctattn::inline CTATTN_ISA_NS {
 
 //! The parameters of one encoder layer with model dimension D, H heads and a hidden layer of
 //! Dff units, in load order (load_params/store_params walk the members in this order):
