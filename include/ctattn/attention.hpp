@@ -24,6 +24,7 @@
 #include <utility>
 
 #include <ctattn/detail/fp.hpp>
+#include <ctattn/detail/isa.hpp>
 #include <ctattn/detail/small_attention.hpp>
 #include <ctattn/math.hpp>
 #include <ctattn/matrix.hpp>
@@ -32,7 +33,7 @@
 
 CTATTN_DETAIL_FP_STRICT_BEGIN
 
-namespace ctattn {
+namespace ctattn::inline CTATTN_ISA_NS {
 
 //! The parameters of one attention head, named as in the book. D is the input dimension,
 //! Dk the query/key dimension, Dv the value (and output) dimension.

@@ -7,20 +7,12 @@
 // (transformer.hpp) and models of layers checked at compile time (sequential.hpp).
 // Not included: ctattn/io.hpp and ctattn/svg.hpp (printing and heatmaps; the only headers
 // with std::string, io.hpp the only one with <ostream>).
+// Without Boost (firmware): <ctattn/core.hpp>, all of this but params.hpp and sequential.hpp.
 #ifndef CTATTN_CTATTN_HPP
 #define CTATTN_CTATTN_HPP
 
-#include <ctattn/attention.hpp>
-#include <ctattn/fixed.hpp>
-#include <ctattn/layers.hpp>
-#include <ctattn/math.hpp>
-#include <ctattn/matrix.hpp>
-#include <ctattn/multihead.hpp>
-#include <ctattn/options.hpp>
-#include <ctattn/params.hpp>
-#include <ctattn/sequential.hpp>
-#include <ctattn/softmax.hpp>
-#include <ctattn/transformer.hpp>
-#include <ctattn/version.hpp>
+#include <ctattn/core.hpp>        // everything that needs no Boost
+#include <ctattn/params.hpp>      // parameter reflection (Boost.Hana)
+#include <ctattn/sequential.hpp>  // models of layers (Boost.Hana)
 
 #endif  // CTATTN_CTATTN_HPP

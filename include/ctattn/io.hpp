@@ -36,12 +36,13 @@
 #include <vector>
 
 #include <ctattn/detail/fp.hpp>
+#include <ctattn/detail/isa.hpp>
 #include <ctattn/math.hpp>
 #include <ctattn/matrix.hpp>
 
 CTATTN_DETAIL_FP_STRICT_BEGIN
 
-namespace ctattn::io {
+namespace ctattn::inline CTATTN_ISA_NS::io {
 
 //! numpy's print options that io.hpp honours (numpy's defaults).
 struct print_options {
@@ -398,7 +399,7 @@ template <IeeeFloat T, std::size_t R, std::size_t C>
 
 }  // namespace ctattn::io
 
-namespace ctattn {
+namespace ctattn::inline CTATTN_ISA_NS {
 
 //! Streams `m` as numpy's str() of the 2-D array of shape (R, C) (found by ADL).
 template <IeeeFloat T, std::size_t R, std::size_t C>

@@ -18,12 +18,13 @@
 #include <type_traits>
 
 #include <ctattn/detail/fp.hpp>
+#include <ctattn/detail/isa.hpp>
 #include <ctattn/math.hpp>
 #include <ctattn/matrix.hpp>
 
 CTATTN_DETAIL_FP_STRICT_BEGIN
 
-namespace ctattn {
+namespace ctattn::inline CTATTN_ISA_NS {
 
 // ---- linear --------------------------------------------------------------------------------
 

@@ -22,11 +22,12 @@
 
 #include <ctattn/detail/consteval_gemm.hpp>
 #include <ctattn/detail/fp.hpp>
+#include <ctattn/detail/isa.hpp>
 #include <ctattn/detail/kernels.hpp>
 
 CTATTN_DETAIL_FP_STRICT_BEGIN
 
-namespace ctattn {
+namespace ctattn::inline CTATTN_ISA_NS {
 
 //! A `Rows` x `Cols` matrix of `T`, stored row-major in the public array `elems`.
 //! Aggregate: `matrix<double, 2, 3>{1, 2, 3, 4, 5, 6}` fills it row by row; `{}` zero-fills it.

@@ -16,12 +16,13 @@
 
 #include <ctattn/attention.hpp>
 #include <ctattn/detail/fp.hpp>
+#include <ctattn/detail/isa.hpp>
 #include <ctattn/matrix.hpp>
 #include <ctattn/options.hpp>
 
 CTATTN_DETAIL_FP_STRICT_BEGIN
 
-namespace ctattn {
+namespace ctattn::inline CTATTN_ISA_NS {
 
 namespace detail {
 template <std::size_t D, std::size_t H>

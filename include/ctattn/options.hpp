@@ -49,9 +49,10 @@
 #include <cstddef>
 #include <type_traits>
 
+#include <ctattn/detail/isa.hpp>
 #include <ctattn/matrix.hpp>
 
-namespace ctattn {
+namespace ctattn::inline CTATTN_ISA_NS {
 
 //! Scaling option: scores used as they are (the default of self_attention and cross_attention).
 struct unscaled_t {};

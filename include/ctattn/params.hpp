@@ -31,6 +31,7 @@
 #include <array>
 #include <cstddef>
 #include <span>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -42,12 +43,13 @@
 #include <boost/hana/string.hpp>
 
 #include <ctattn/attention.hpp>
+#include <ctattn/detail/isa.hpp>
 #include <ctattn/layers.hpp>
 #include <ctattn/matrix.hpp>
 #include <ctattn/multihead.hpp>
 #include <ctattn/transformer.hpp>
 
-namespace ctattn::detail {
+namespace ctattn::inline CTATTN_ISA_NS::detail {
 // hana accessor for the data member Ptr (as hana's own struct macros generate).
 template <auto Ptr>
 struct member_accessor {
@@ -161,7 +163,7 @@ struct accessors_impl<ctattn::transformer_layer_params<T, D, H, Dff>> {
 
 }  // namespace boost::hana
 
-namespace ctattn {
+namespace ctattn::inline CTATTN_ISA_NS {
 
 namespace detail {
 

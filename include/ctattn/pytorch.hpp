@@ -59,6 +59,7 @@
 #include <boost/hana/pair.hpp>
 #include <boost/hana/string.hpp>
 
+#include <ctattn/detail/isa.hpp>
 #include <ctattn/attention.hpp>
 #include <ctattn/detail/fp.hpp>
 #include <ctattn/matrix.hpp>
@@ -70,7 +71,7 @@
 
 CTATTN_DETAIL_FP_STRICT_BEGIN
 
-namespace ctattn {
+namespace ctattn::inline CTATTN_ISA_NS {
 
 // ---- masks in PyTorch's layout ----------------------------------------------------------------
 

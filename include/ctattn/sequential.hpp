@@ -64,6 +64,7 @@
 #include <boost/hana/tuple.hpp>
 
 #include <ctattn/detail/fp.hpp>
+#include <ctattn/detail/isa.hpp>
 #include <ctattn/layers.hpp>
 #include <ctattn/matrix.hpp>
 #include <ctattn/multihead.hpp>
@@ -72,7 +73,7 @@
 
 CTATTN_DETAIL_FP_STRICT_BEGIN
 
-namespace ctattn {
+namespace ctattn::inline CTATTN_ISA_NS {
 
 namespace layers {
 
@@ -634,7 +635,7 @@ constexpr void sequential_inplace(const sequential<Layers...>& model, matrix<T, 
 
 // ---- parameters: the layers and models as Boost.Hana Structs (for load_params) --------------
 
-namespace ctattn::detail {
+namespace ctattn::inline CTATTN_ISA_NS::detail {
 template <class L>
 concept layer_with_params = requires {
   L::in_dim;

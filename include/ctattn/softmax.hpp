@@ -15,6 +15,7 @@
 
 #include <ctattn/detail/consteval_gemm.hpp>
 #include <ctattn/detail/fp.hpp>
+#include <ctattn/detail/isa.hpp>
 #include <ctattn/detail/rowops.hpp>
 #include <ctattn/detail/vexp.hpp>
 #include <ctattn/math.hpp>
@@ -22,7 +23,7 @@
 
 CTATTN_DETAIL_FP_STRICT_BEGIN
 
-namespace ctattn {
+namespace ctattn::inline CTATTN_ISA_NS {
 
 namespace detail {
 // exp(s - mx) for one score s of a column whose maximum is mx (README, "Behaviour on bad

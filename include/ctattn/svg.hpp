@@ -49,12 +49,13 @@
 #include <string_view>
 #include <vector>
 
+#include <ctattn/detail/isa.hpp>
 #include <ctattn/detail/fp.hpp>
 #include <ctattn/matrix.hpp>
 
 CTATTN_DETAIL_FP_STRICT_BEGIN
 
-namespace ctattn::svg {
+namespace ctattn::inline CTATTN_ISA_NS::svg {
 
 //! An 8-bit sRGB colour.
 struct rgb {

@@ -40,6 +40,7 @@
 #include <utility>
 
 #include <ctattn/detail/fp.hpp>
+#include <ctattn/detail/isa.hpp>
 #include <ctattn/layers.hpp>
 #include <ctattn/math.hpp>
 #include <ctattn/matrix.hpp>
@@ -49,7 +50,7 @@
 
 CTATTN_DETAIL_FP_STRICT_BEGIN
 
-namespace ctattn {
+namespace ctattn::inline CTATTN_ISA_NS {
 
 //! The parameters of one encoder layer with model dimension D, H heads and a hidden layer of
 //! Dff units, in load order (load_params/store_params walk the members in this order):

@@ -12,6 +12,7 @@
 #define CTATTN_VERSION_HPP
 
 #include <ctattn/detail/fp.hpp>
+#include <ctattn/detail/isa.hpp>
 
 #define CTATTN_VERSION_MAJOR 0
 #define CTATTN_VERSION_MINOR 1
@@ -24,7 +25,7 @@
 
 CTATTN_DETAIL_FP_STRICT_BEGIN
 
-namespace ctattn {
+namespace ctattn::inline CTATTN_ISA_NS {
 
 //! A version as three numbers; ctattn::version is this library's.
 struct version_number {

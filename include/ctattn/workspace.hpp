@@ -30,6 +30,7 @@
 #include <type_traits>
 #include <utility>
 
+#include <ctattn/detail/isa.hpp>
 #include <ctattn/attention.hpp>
 #include <ctattn/detail/fp.hpp>
 #include <ctattn/detail/rowops.hpp>
@@ -42,7 +43,7 @@
 
 CTATTN_DETAIL_FP_STRICT_BEGIN
 
-namespace ctattn {
+namespace ctattn::inline CTATTN_ISA_NS {
 
 //! Scratch memory of one attention head over Nkv keys with query/key dimension Dk and value
 //! dimension Dv: the keys K (Dk x Nkv), the values as V^T (Nkv x Dv, so that each output column

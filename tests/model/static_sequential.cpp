@@ -113,7 +113,9 @@ static_assert(ms(x) == ctattn::linear(ctattn::relu(ctattn::linear(x, ms.layer<0>
                                       ms.layer<2>().params));
 constexpr mlp44 ms44 = ctattn::load_params<mlp44>(iota<ctattn::parameter_count_v<mlp44>>());
 constexpr L::layer_norm<double, 4> ln{{{1, 2, 0.5, -1}, {0, 0.25, 0, 1}}};
-constexpr ctattn::sequential with_res(L::residual{ms44}, ln);
+// (The first argument in parentheses: g++ 11 otherwise parses a function declaration and rejects
+// the class template placeholder "not permitted in this context".)
+constexpr ctattn::sequential with_res((L::residual{ms44}), ln);
 static_assert(with_res(x) == ctattn::layer_norm(x + ms44(x), ln.params));
 
 // Learned positions: X + P, only for the table's N.

@@ -20,10 +20,11 @@
 #include <utility>
 
 #include <ctattn/detail/fp.hpp>
+#include <ctattn/detail/isa.hpp>
 
 CTATTN_DETAIL_FP_STRICT_BEGIN
 
-namespace ctattn::detail {
+namespace ctattn::inline CTATTN_ISA_NS::detail {
 
 // T, once per index of a pack (to declare a parameter pack of Count T's).
 template <class T, std::size_t>

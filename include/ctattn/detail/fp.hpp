@@ -8,7 +8,8 @@
 //     library code is protected whatever -ffp-contract=on/off the user passes (not `fast`).
 //   - GCC 12 has no scoped control that keeps inlining (`#pragma GCC optimize` blocks it) and,
 //     in C++ (ISO mode too), defaults to -ffp-contract=fast: users compile with
-//     -ffp-contract=off. The meson dependency and the pkg-config file add that flag.
+//     -ffp-contract=off. The meson dependency and the pkg-config file add that flag, and
+//     ctattn::check_evaluation_order() (ctattn/evaluation_order.hpp) tells a build without it.
 #ifndef CTATTN_DETAIL_FP_HPP
 #define CTATTN_DETAIL_FP_HPP
 

@@ -23,6 +23,7 @@
 #include <utility>
 
 #include <ctattn/detail/fp.hpp>
+#include <ctattn/detail/isa.hpp>
 
 #if (defined(__GNUC__) || defined(__clang__)) && (defined(__SSE2__) || defined(__aarch64__))
 #define CTATTN_DETAIL_SIMD 1
@@ -32,7 +33,7 @@
 
 CTATTN_DETAIL_FP_STRICT_BEGIN
 
-namespace ctattn::detail {
+namespace ctattn::inline CTATTN_ISA_NS::detail {
 
 //! True where run-time loops over float/double vectorise (x86-64, AArch64): the run-time paths
 //! of the kernels are used there; elsewhere (e.g. Cortex-M) the constexpr folds run as they are.

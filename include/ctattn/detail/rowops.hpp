@@ -13,11 +13,12 @@
 #include <cstring>
 
 #include <ctattn/detail/fp.hpp>
+#include <ctattn/detail/isa.hpp>
 #include <ctattn/detail/kernels.hpp>
 
 CTATTN_DETAIL_FP_STRICT_BEGIN
 
-namespace ctattn::detail {
+namespace ctattn::inline CTATTN_ISA_NS::detail {
 
 // dst[j] = op(dst[j], src[j]) for j < C (src may be a scalar broadcast: see the callers).
 template <std::size_t C, class T, class VecOp, class ScalarOp>

@@ -22,12 +22,13 @@
 #include <utility>
 
 #include <ctattn/detail/fp.hpp>
+#include <ctattn/detail/isa.hpp>
 #include <ctattn/detail/kernels.hpp>
 #include <ctattn/detail/vexp.hpp>
 
 CTATTN_DETAIL_FP_STRICT_BEGIN
 
-namespace ctattn::detail {
+namespace ctattn::inline CTATTN_ISA_NS::detail {
 
 //! True when small_self_attention handles self-attention of N tokens, dimensions D -> Dk, Dv.
 template <class T, std::size_t N, std::size_t D, std::size_t Dk, std::size_t Dv>

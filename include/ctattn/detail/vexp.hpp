@@ -27,12 +27,13 @@
 #include <utility>
 
 #include <ctattn/detail/fp.hpp>
+#include <ctattn/detail/isa.hpp>
 #include <ctattn/detail/kernels.hpp>
 #include <ctattn/math.hpp>
 
 CTATTN_DETAIL_FP_STRICT_BEGIN
 
-namespace ctattn::detail {
+namespace ctattn::inline CTATTN_ISA_NS::detail {
 
 //! True when softmax terms with exp function object Exp have a vector path (ctattn::exp and
 //! ctattn::exp_fast on float/double, SIMD targets); other exps keep the scalar loops.
