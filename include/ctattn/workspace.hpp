@@ -116,6 +116,34 @@ consteval void require_weights_shape() {
 // The weights sink of the options, or nullptr_t when there is none.
 struct no_weights_t {};
 
+// Run time: y_{i0 + J} = (T{} + sum_k omega(i0 + J, k) x(k, n)) + beta_{i0 + J} for the outputs J
+// side by side (independent sums over ascending k, as project_column's order).
+template <class T, std::size_t Dout, std::size_t Din, std::size_t N, std::size_t... J>
+inline void project_rows(T* y, const matrix<T, Dout, Din>& omega, const matrix<T, Din, N>& x,
+                         std::size_t n, const vector<T, Dout>& beta, std::size_t i0,
+                         std::index_sequence<J...>) noexcept {
+  T acc[sizeof...(J)] = {};
+  for (std::size_t k = 0; k < Din; ++k) {
+    const T xk = x.elems[k * N + n];
+    ((acc[J] = acc[J] + omega.elems[(i0 + J) * Din + k] * xk), ...);
+  }
+  ((y[i0 + J] = acc[J] + beta.elems[i0 + J]), ...);
+}
+
+// out(i0 + J, n) += sum_kk omega_c(i0 + J, c0 + kk) sa_kk over ascending kk, the output rows J
+// side by side (run time; multi-head's Omega_c block of head h, c0 = h Dh).
+template <class T, std::size_t D, std::size_t N, std::size_t Dh, std::size_t... J>
+inline void accumulate_rows(matrix<T, D, N>& out, std::size_t n, const matrix<T, D, D>& omega_c,
+                            std::size_t c0, const T (&sa)[Dh], std::size_t i0,
+                            std::index_sequence<J...>) noexcept {
+  T acc[sizeof...(J)] = {out.elems[(i0 + J) * N + n]...};
+  for (std::size_t kk = 0; kk < Dh; ++kk) {
+    const T sk = sa[kk];
+    ((acc[J] = acc[J] + omega_c.elems[(i0 + J) * D + c0 + kk] * sk), ...);
+  }
+  ((out.elems[(i0 + J) * N + n] = acc[J]), ...);
+}
+
 // y = Omega x_n + beta for column n of x: y_i = (T{} + sum_k omega(i, k) x(k, n) over ascending
 // k) + beta_i, the element-wise order of affine(omega, x, beta). Folds over the Dout outputs.
 template <class T, std::size_t Dout, std::size_t Din, std::size_t N>
@@ -128,16 +156,10 @@ constexpr void project_column(T* y, const matrix<T, Dout, Din>& omega,
     // made GCC vectorise across outputs with permutes and spills).
     constexpr std::size_t B = Dout < 8 ? Dout : 8;  // outputs summed side by side
     std::size_t i0 = 0;
-    const auto rows = [&]<std::size_t... J>(std::index_sequence<J...>) {
-      T acc[sizeof...(J)] = {};
-      for (std::size_t k = 0; k < Din; ++k) {
-        const T xk = x.elems[k * N + n];
-        ((acc[J] = acc[J] + omega.elems[(i0 + J) * Din + k] * xk), ...);
-      }
-      ((y[i0 + J] = acc[J] + beta.elems[i0 + J]), ...);
-    };
-    for (; i0 + B <= Dout; i0 += B) rows(std::make_index_sequence<B>{});
-    if constexpr (Dout % B != 0) rows(std::make_index_sequence<Dout % B>{});
+    for (; i0 + B <= Dout; i0 += B)
+      project_rows(y, omega, x, n, beta, i0, std::make_index_sequence<B>{});
+    if constexpr (Dout % B != 0)
+      project_rows(y, omega, x, n, beta, i0, std::make_index_sequence<Dout % B>{});
     return;
   }
   for_chunks<Dout>([&]<std::size_t... J>(std::size_t j0, std::index_sequence<J...>) {
@@ -557,16 +579,11 @@ constexpr void multihead_accumulate(matrix<T, D, N>& out, const In& in, const MP
       if (!std::is_constant_evaluated()) {  // output rows side by side, along Omega_c's rows
         constexpr std::size_t B = D < 8 ? D : 8;
         std::size_t i0 = 0;
-        const auto rows = [&]<std::size_t... J>(std::index_sequence<J...>) {
-          T acc[sizeof...(J)] = {out.elems[(i0 + J) * N + n]...};
-          for (std::size_t kk = 0; kk < Dh; ++kk) {
-            const T sk = ws.o.elems[kk];
-            ((acc[J] = acc[J] + mp.omega_c.elems[(i0 + J) * D + h * Dh + kk] * sk), ...);
-          }
-          ((out.elems[(i0 + J) * N + n] = acc[J]), ...);
-        };
-        for (; i0 + B <= D; i0 += B) rows(std::make_index_sequence<B>{});
-        if constexpr (D % B != 0) rows(std::make_index_sequence<D % B>{});
+        for (; i0 + B <= D; i0 += B)
+          accumulate_rows(out, n, mp.omega_c, h * Dh, ws.o.elems, i0, std::make_index_sequence<B>{});
+        if constexpr (D % B != 0)
+          accumulate_rows(out, n, mp.omega_c, h * Dh, ws.o.elems, i0,
+                          std::make_index_sequence<D % B>{});
         continue;
       }
       for (std::size_t kk = 0; kk < Dh; ++kk) {

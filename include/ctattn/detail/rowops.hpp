@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstring>
+#include <utility>
 
 #include <ctattn/detail/fp.hpp>
 #include <ctattn/detail/isa.hpp>
@@ -69,6 +70,25 @@ template <std::size_t C, class T>
 [[gnu::always_inline]] inline void row_div(T* dst, const T* den) noexcept {
   row_apply<C>(dst, den, row_div_op{}, row_div_op{});
 }
+#if CTATTN_DETAIL_SIMD
+// One block of weighted_rows: the vectors B of dst from column j0, in registers over all r.
+template <class V, std::size_t W, class T, std::size_t... B>
+[[gnu::always_inline]] inline void weighted_rows_block(T* dst, const T* rows, std::size_t stride,
+                                                       const T* coef, std::size_t count,
+                                                       std::size_t j0,
+                                                       std::index_sequence<B...>) noexcept {
+  V acc[sizeof...(B)] = {};
+  for (std::size_t r = 0; r < count; ++r) {
+    const T c = coef[r];
+    const T* row = rows + r * stride + j0;
+    V v[sizeof...(B)];
+    (std::memcpy(&v[B], row + B * W, sizeof(V)), ...);
+    ((acc[B] = acc[B] + v[B] * c), ...);
+  }
+  (std::memcpy(dst + j0 + B * W, &acc[B], sizeof(V)), ...);
+}
+#endif
+
 // dst[j] = T{} + rows[0 * stride + j] * coef[0] + rows[1 * stride + j] * coef[1] + ... for j < C,
 // over r < count in ascending order, one rounding per multiplication and per addition (the
 // products' order): a weighted sum of rows. Up to 8 vectors of dst stay in registers over all r
@@ -84,26 +104,12 @@ template <std::size_t C, class T>
     constexpr std::size_t NB = 8;  // vectors per block
     constexpr std::size_t vec_end = C / W * W;
     std::size_t j0 = 0;
-    const auto block = [&]<std::size_t... B>(std::index_sequence<B...>)
-                           __attribute__((always_inline)) {
-      V acc[sizeof...(B)] = {};
-      for (std::size_t r = 0; r < count; ++r) {
-        const T c = coef[r];
-        const T* row = rows + r * stride + j0;
-        ((acc[B] = acc[B] + [&] {
-           V v;
-           std::memcpy(&v, row + B * W, sizeof v);
-           return v;
-         }() * c),
-         ...);
-      }
-      (std::memcpy(dst + j0 + B * W, &acc[B], sizeof(V)), ...);
-    };
-    for (; j0 + NB * W <= vec_end; j0 += NB * W) block(std::make_index_sequence<NB>{});
+    for (; j0 + NB * W <= vec_end; j0 += NB * W)
+      weighted_rows_block<V, W>(dst, rows, stride, coef, count, j0, std::make_index_sequence<NB>{});
     constexpr std::size_t rest = vec_end % (NB * W) / W;
     if constexpr (rest > 0) {
-      block(std::make_index_sequence<rest>{});
-      j0 += rest * W;
+      weighted_rows_block<V, W>(dst, rows, stride, coef, count, j0,
+                                std::make_index_sequence<rest>{});
     }
     for (std::size_t j = vec_end; j < C; ++j) {
       T a{};
